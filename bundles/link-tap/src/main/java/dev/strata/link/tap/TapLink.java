@@ -1,0 +1,307 @@
+package dev.strata.link.tap;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+
+import dev.strata.api.buffer.BufferPool;
+import dev.strata.api.buffer.PacketBuffer;
+import dev.strata.api.link.Link;
+import dev.strata.api.link.LinkReceiver;
+import dev.strata.api.link.LinkStatistics;
+
+/**
+ * A link over an open Linux TAP file descriptor.
+ *
+ * <p>Receive: one reader thread ({@code strata-tap-NAME}) polls the TAP descriptor and an
+ * eventfd (written by {@link #close()} to wake it); when the TAP is readable it drains it with
+ * read(2) until EAGAIN, each frame into a pooled buffer that goes to the current receiver on
+ * this thread. Transmit: write(2) from the caller's thread, one frame per call (a TAP
+ * descriptor takes exactly one frame per write). Both use directly mapped calls on the
+ * buffers' native addresses, resolved once per buffer, so nothing is allocated per packet.
+ *
+ * <p>The descriptors are closed by the reader thread when it ends, after waiting for the
+ * writes in progress, so a descriptor number is never written to after it might have been
+ * reused. Closing the last descriptor of a non-persistent TAP makes the device disappear.
+ */
+final class TapLink implements Link {
+
+    /** Ethernet II header: destination, source, EtherType. */
+    static final int ETHERNET_HEADER = 14;
+    /** How long close() waits for the reader thread (it may be inside a receiver). */
+    static final long CLOSE_WAIT_MILLIS = 2000;
+    /** Read failures in a row, other than EAGAIN, after which the device is given up as gone. */
+    static final int MAX_CONSECUTIVE_ERRORS = 100;
+
+    private final String name;
+    private final long macAddress;
+    private final int mtu;
+    private final int tunFd;
+    private final int eventFd;
+    private final BufferPool pool;
+    private final boolean largeFrames;
+    private final LinkStatistics statistics = new LinkStatistics();
+    private final Consumer<TapLink> onClose;
+    private final Thread reader;
+
+    /** Two struct pollfd: the TAP descriptor and the wake-up eventfd. */
+    private final ByteBuffer pollFds = ByteBuffer.allocateDirect(2 * TapIo.POLLFD_SIZE).order(ByteOrder.nativeOrder());
+    private final long pollFdsAddress = Pointer.nativeValue(Native.getDirectBufferPointer(pollFds));
+    /** The 8-byte counter written to the eventfd to wake the reader. */
+    private final ByteBuffer wakeValue = ByteBuffer.allocateDirect(8).order(ByteOrder.nativeOrder()).putLong(0, 1);
+    private final long wakeValueAddress = Pointer.nativeValue(Native.getDirectBufferPointer(wakeValue));
+
+    private final Object lock = new Object();
+    /** Writes in progress; the descriptor is closed only when none is. */
+    private final AtomicInteger transmitting = new AtomicInteger();
+    private volatile boolean open = true;
+    private volatile LinkReceiver receiver;
+    private boolean closeRequested;
+    private boolean descriptorsClosed;
+
+    /**
+     * Takes over {@code tunFd} (closing it if this constructor fails) and starts the reader.
+     */
+    TapLink(String name, long macAddress, int mtu, int tunFd, BufferPool pool, Consumer<TapLink> onClose) throws IOException {
+        this.name = name;
+        this.macAddress = macAddress;
+        this.mtu = mtu;
+        this.tunFd = tunFd;
+        this.pool = pool;
+        this.onClose = onClose;
+        this.largeFrames = mtu + ETHERNET_HEADER > pool.frameCapacity();
+        try {
+            this.eventFd = LibC.get().eventfd(0, LibC.EFD_NONBLOCK | LibC.EFD_CLOEXEC);
+        } catch (LastErrorException e) {
+            TapOpener.closeQuietly(tunFd);
+            throw new IOException("cannot open TAP device " + name + ": eventfd: " + TapOpener.describe(e.getErrorCode()));
+        }
+        pollFds.putInt(TapIo.POLLFD_FD, tunFd);
+        pollFds.putShort(TapIo.POLLFD_EVENTS, TapIo.POLLIN);
+        pollFds.putInt(TapIo.POLLFD_SIZE + TapIo.POLLFD_FD, eventFd);
+        pollFds.putShort(TapIo.POLLFD_SIZE + TapIo.POLLFD_EVENTS, TapIo.POLLIN);
+        reader = new Thread(this::readLoop, "strata-tap-" + name);
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public long macAddress() {
+        return macAddress;
+    }
+
+    @Override
+    public int mtu() {
+        return mtu;
+    }
+
+    @Override
+    public boolean isLoopback() {
+        return false;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return open;
+    }
+
+    @Override
+    public void setReceiver(LinkReceiver receiver) {
+        this.receiver = receiver;
+    }
+
+    @Override
+    public boolean transmit(PacketBuffer frame) {
+        // Announce the write before checking open: the reader checks them in the other order
+        // before closing the descriptor, so one of the two sees the other.
+        transmitting.incrementAndGet();
+        try {
+            if (!open) {
+                statistics.transmitDropped();
+                return false;
+            }
+            int length = frame.length();
+            if (length <= 0) {
+                statistics.transmitError();
+                return false;
+            }
+            long written = TapIo.write(tunFd, address(frame) + frame.start(), length);
+            if (written != length) {
+                statistics.transmitError();
+                return false;
+            }
+            statistics.transmitted(length);
+            return true;
+        } finally {
+            transmitting.decrementAndGet();
+            frame.release();
+        }
+    }
+
+    @Override
+    public LinkStatistics statistics() {
+        return statistics;
+    }
+
+    /**
+     * Wakes the reader, waits for it (at most {@value #CLOSE_WAIT_MILLIS} ms: it may be inside
+     * a receiver) and so releases the device. Idempotent; callable from any thread, the reader
+     * included.
+     */
+    @Override
+    public void close() {
+        synchronized (lock) {
+            if (closeRequested) {
+                return;
+            }
+            closeRequested = true;
+            open = false;
+            if (!descriptorsClosed) {
+                TapIo.write(eventFd, wakeValueAddress, 8);
+            }
+        }
+        if (Thread.currentThread() != reader) {
+            try {
+                reader.join(CLOSE_WAIT_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        onClose.accept(this);
+    }
+
+    @Override
+    public String toString() {
+        return "TapLink[" + name + (open ? ", open" : ", closed") + "]";
+    }
+
+    /** True once the descriptors are closed (the device is released); for tests. */
+    boolean released() {
+        synchronized (lock) {
+            return descriptorsClosed;
+        }
+    }
+
+    private void readLoop() {
+        PacketBuffer spare = null;
+        int errors = 0;
+        try {
+            while (open) {
+                int ready = TapIo.poll(pollFdsAddress, 2, -1);
+                if (ready < 0) {
+                    if (Native.getLastError() == LibC.EINTR) {
+                        continue;
+                    }
+                    statistics.receiveError();
+                    break;
+                }
+                if (!open || pollFds.getShort(TapIo.POLLFD_SIZE + TapIo.POLLFD_REVENTS) != 0) {
+                    break;
+                }
+                short revents = pollFds.getShort(TapIo.POLLFD_REVENTS);
+                if ((revents & (TapIo.POLLERR | TapIo.POLLHUP | TapIo.POLLNVAL)) != 0) {
+                    // The device went away under us (deleted, or the descriptor is bad).
+                    statistics.receiveError();
+                    break;
+                }
+                if ((revents & TapIo.POLLIN) == 0) {
+                    continue;
+                }
+                // Drain: one read(2) per frame until the queue is empty (EAGAIN).
+                while (open) {
+                    if (spare == null) {
+                        spare = allocate();
+                    }
+                    int start = spare.start();
+                    long n = TapIo.read(tunFd, address(spare) + start, spare.capacity() - start);
+                    if (n <= 0) {
+                        int errno = n < 0 ? Native.getLastError() : 0;
+                        if (errno == LibC.EAGAIN) {
+                            errors = 0;
+                            break;
+                        }
+                        if (errno == LibC.EINTR) {
+                            continue;
+                        }
+                        statistics.receiveError();
+                        if (++errors >= MAX_CONSECUTIVE_ERRORS) {
+                            return;
+                        }
+                        break;
+                    }
+                    errors = 0;
+                    PacketBuffer frame = spare;
+                    spare = null;
+                    frame.region(start, start + (int) n);
+                    deliver(frame, (int) n);
+                }
+            }
+        } catch (Throwable t) {
+            // Nothing below should throw (a pool that cannot allocate, say); end cleanly.
+            statistics.receiveError();
+        } finally {
+            if (spare != null) {
+                spare.release();
+            }
+            releaseDevice();
+        }
+    }
+
+    private void deliver(PacketBuffer frame, int length) {
+        statistics.received(length);
+        LinkReceiver current = receiver;
+        if (current == null) {
+            statistics.receiveDropped();
+            frame.release();
+            return;
+        }
+        try {
+            current.receive(frame);
+        } catch (Throwable t) {
+            // The receiver owns the frame even when it throws: count it and keep reading.
+            statistics.receiveError();
+        }
+    }
+
+    private PacketBuffer allocate() {
+        return largeFrames ? pool.allocate(mtu + ETHERNET_HEADER) : pool.allocate();
+    }
+
+    /** Runs once, on the reader thread as it ends: waits out the writes in progress, then closes both descriptors. */
+    private void releaseDevice() {
+        open = false;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        while (transmitting.get() > 0 && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(10_000);
+        }
+        synchronized (lock) {
+            descriptorsClosed = true;
+            TapOpener.closeQuietly(tunFd);
+            TapOpener.closeQuietly(eventFd);
+        }
+        onClose.accept(this);
+    }
+
+    /** The native address of the buffer's memory, resolved once per pooled buffer. */
+    private static long address(PacketBuffer buffer) {
+        long address = buffer.address();
+        if (address == 0) {
+            address = Pointer.nativeValue(Native.getDirectBufferPointer(buffer.memory()));
+            buffer.address(address);
+        }
+        return address;
+    }
+}

@@ -1,0 +1,75 @@
+package dev.strata.link.tap;
+
+import java.io.IOException;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+
+import dev.strata.api.buffer.BufferPool;
+import dev.strata.api.ether.MacAddress;
+import dev.strata.api.link.Link;
+import dev.strata.api.link.LinkProvider;
+import dev.strata.api.link.LinkRequest;
+
+/**
+ * Opens Linux TAP devices ({@code strata.link.type=tap}), optionally inside a network
+ * namespace, reading frames into buffers of the {@link BufferPool} service.
+ *
+ * <p>Every link it opened and that is still open is closed when the component deactivates
+ * (bundle stopped, framework shutting down on SIGTERM), so TAP devices the stack created
+ * disappear from Linux with it.
+ */
+@Component(service = LinkProvider.class, property = LinkProvider.TYPE_PROPERTY + "=tap")
+public final class TapLinkProvider implements LinkProvider {
+
+    private final BufferPool bufferPool;
+    private final Set<TapLink> links = ConcurrentHashMap.newKeySet();
+    private volatile boolean active = true;
+
+    @Activate
+    public TapLinkProvider(@Reference(name = "bufferPool") BufferPool bufferPool) {
+        this.bufferPool = bufferPool;
+    }
+
+    @Override
+    public Link open(LinkRequest request) throws IOException {
+        if (!active) {
+            throw stopped(request);
+        }
+        TapOpener.Opened opened = TapOpener.open(request);
+        // The stack's own address; the kernel side of the TAP has a MAC of its own.
+        long mac = request.macAddress() == LinkRequest.ANY_MAC
+                ? MacAddress.randomLocal()
+                : request.macAddress() & 0xffff_ffff_ffffL;
+        TapLink link = new TapLink(request.name(), mac, opened.mtu(), opened.fd(), bufferPool, links::remove);
+        links.add(link);
+        if (!active) {
+            link.close();
+            throw stopped(request);
+        }
+        return link;
+    }
+
+    /** Closes every link this provider opened. */
+    @Deactivate
+    void deactivate() {
+        active = false;
+        for (TapLink link : links) {
+            link.close();
+        }
+        links.clear();
+    }
+
+    /** Links opened and not yet closed; for tests. */
+    int openLinks() {
+        return links.size();
+    }
+
+    private static IOException stopped(LinkRequest request) {
+        return new IOException("cannot open TAP device " + request.name() + ": link provider stopped");
+    }
+}
