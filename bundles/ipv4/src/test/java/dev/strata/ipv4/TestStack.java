@@ -52,6 +52,15 @@ final class TestStack {
         outstandingAtStart = pool.outstanding();
     }
 
+    /** Gives eth0 another address, as {@code ifconfig eth0 ADDR/24} would: listeners hear of it. */
+    TestStack readdress(int address) {
+        eth0.address = address;
+        routes.interfaceUp(eth0);
+        layer.interfaceDown(eth0);
+        layer.interfaceUp(eth0);
+        return this;
+    }
+
     long count(IpCounter counter) {
         return layer.statistics().get(counter);
     }
