@@ -79,7 +79,10 @@ public final class ArpLayer implements EtherTypeHandler, NeighbourService, Inter
     private final NeighbourTable table = new NeighbourTable(CACHE_LIMIT);
 
     @Activate
-    public ArpLayer(@Reference InterfaceManager interfaces, @Reference BufferPool pool, @Reference Scheduler scheduler) {
+    public ArpLayer(
+            @Reference(name = "interfaces") InterfaceManager interfaces,
+            @Reference(name = "pool") BufferPool pool,
+            @Reference(name = "scheduler") Scheduler scheduler) {
         this.interfaces = interfaces;
         this.pool = pool;
         this.scheduler = scheduler;
@@ -311,7 +314,12 @@ public final class ArpLayer implements EtherTypeHandler, NeighbourService, Inter
     /** Replaces the entry's timer. Called with the lock held; the scheduler never calls back under its own lock. */
     private void schedule(Neighbour neighbour, long delayNanos) {
         neighbour.cancelTimer();
-        neighbour.timer = scheduler.schedule(new Expiry(neighbour, neighbour.generation), delayNanos, TimeUnit.NANOSECONDS);
+        try {
+            neighbour.timer = scheduler.schedule(new Expiry(neighbour, neighbour.generation), delayNanos, TimeUnit.NANOSECONDS);
+        } catch (RuntimeException e) {
+            // A scheduler shutting down refuses tasks; the entry then waits for remove() or deactivation.
+            neighbour.timer = null;
+        }
     }
 
     /** A timer of one entry; stale if the entry's generation moved on. */

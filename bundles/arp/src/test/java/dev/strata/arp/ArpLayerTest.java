@@ -462,6 +462,29 @@ class ArpLayerTest {
         assertTrue(arp.entries().isEmpty());
     }
 
+    @Test
+    void fullCacheOfEntriesInUseDropsAndCountsNewDestinations() {
+        for (int i = 0; i < ArpLayer.CACHE_LIMIT; i++) {
+            arp.send(nif, 0xc613_0000 + i + 1, ipPacket(i));
+        }
+        arp.send(nif, IP_A, ipPacket(1));
+        assertEquals(1, arp.count(ArpCounter.CacheFull));
+        assertEquals(1, arp.count(ArpCounter.UnresolvedDropped));
+        assertEquals(ArpLayer.CACHE_LIMIT, arp.entries().size());
+    }
+
+    @Test
+    void fullCacheMakesRoomByEvictingAFailedEntry() {
+        arp.send(nif, IP_C, ipPacket(0));
+        scheduler.advance(3, TimeUnit.SECONDS); // IP_C FAILED
+        for (int i = 1; i < ArpLayer.CACHE_LIMIT; i++) {
+            arp.send(nif, 0xc613_0000 + i, ipPacket(i));
+        }
+        arp.send(nif, IP_A, ipPacket(1));
+        assertEquals(0, arp.count(ArpCounter.CacheFull));
+        assertTrue(arp.entries().stream().noneMatch(e -> e.address() == IP_C));
+    }
+
     // ---- addresses that need no resolution ---------------------------------------------
 
     @Test
