@@ -67,5 +67,8 @@ public enum IpCounter {
     /** Packets for a local address dropped because there is no loopback interface. */
     NoLoopback,
     /** Datagrams refused for an interface that is down. */
-    InterfaceDown
+    InterfaceDown,
+
+    /** Calls into another layer (a protocol handler, ICMP, the neighbour service) that threw; the link thread carries on. */
+    HandlerFailures
 }

@@ -269,10 +269,17 @@ public final class Ipv4Layer implements EtherTypeHandler, Ipv4Output, Statistics
     /** Hands a whole datagram (region = payload, offsets set) to its protocol. */
     private void deliver(PacketBuffer packet) {
         int header = packet.networkOffset();
-        IpProtocolHandler handler = handlers[Ipv4Header.protocol(packet, header)];
+        int protocol = Ipv4Header.protocol(packet, header);
+        IpProtocolHandler handler = handlers[protocol];
         if (handler != null) {
             counters.increment(IpCounter.InDelivers);
-            handler.receive(packet);
+            try {
+                handler.receive(packet);
+            } catch (RuntimeException e) {
+                // The handler broke its contract; the link thread must survive it. The buffer
+                // was handed over, so it is not touched again.
+                counters.increment(IpCounter.HandlerFailures);
+            }
             return;
         }
         counters.increment(IpCounter.InUnknownProtos);
@@ -283,9 +290,14 @@ public final class Ipv4Layer implements EtherTypeHandler, Ipv4Output, Statistics
         IcmpErrors icmp = icmpErrors;
         try {
             // RFC 1122 3.2.2.1 / RFC 792: protocol unreachable, never about a broadcast or multicast.
+            // SPEC section 4: while the UDP bundle is stopped, a UDP datagram gets port
+            // unreachable, what a peer sees from a UDP layer with nobody on the port.
             if (unicast && icmp != null) {
-                icmp.destinationUnreachable(packet, IcmpErrors.PROTOCOL_UNREACHABLE, 0);
+                int code = protocol == IpProtocol.UDP ? IcmpErrors.PORT_UNREACHABLE : IcmpErrors.PROTOCOL_UNREACHABLE;
+                icmp.destinationUnreachable(packet, code, 0);
             }
+        } catch (RuntimeException e) {
+            counters.increment(IpCounter.HandlerFailures);
         } finally {
             packet.release();
         }
@@ -399,7 +411,11 @@ public final class Ipv4Layer implements EtherTypeHandler, Ipv4Output, Statistics
             datagram.release();
             return SendResult.NO_ROUTE;
         }
-        neighbour.send(nif, nextHop, datagram);
+        try {
+            neighbour.send(nif, nextHop, datagram);
+        } catch (RuntimeException e) {
+            counters.increment(IpCounter.HandlerFailures);
+        }
         return SendResult.SENT;
     }
 

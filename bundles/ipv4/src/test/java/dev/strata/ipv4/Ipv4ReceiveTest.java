@@ -242,6 +242,23 @@ class Ipv4ReceiveTest {
     }
 
     @Test
+    void udpWithoutAHandlerGetsPortUnreachable() {
+        stack.receive(datagram(ADDRESS, IpProtocol.UDP, 1, 0, new byte[16]));
+        assertEquals(1, stack.count(IpCounter.InUnknownProtos));
+        assertEquals(IcmpErrors.PORT_UNREACHABLE, stack.icmp.calls.get(0).code());
+    }
+
+    @Test
+    void handlerThatThrowsDoesNotEscapeTheLayer() {
+        stack.layer.bindHandler(packet -> {
+            packet.release();
+            throw new IllegalStateException("broken handler");
+        }, Map.of(IpProtocol.PROPERTY, 6));
+        stack.receive(datagram(ADDRESS, 6, 1, 0, new byte[20]));
+        assertEquals(1, stack.count(IpCounter.HandlerFailures));
+    }
+
+    @Test
     void unknownProtocolToBroadcastGetsNoIcmpError() {
         stack.receive(datagram(Ipv4Address.BROADCAST, 99, 1, 0, new byte[16]));
         stack.receive(datagram(Ipv4Address.parse("198.18.7.255"), 99, 2, 0, new byte[16]));
