@@ -238,6 +238,7 @@ public final class Ipv4Layer implements EtherTypeHandler, Ipv4Output, Statistics
             drop(packet, IpCounter.InAddrErrors, input, false);
             return;
         }
+        // RFC 1122 3.2.1.7: a host must not discard a datagram for its TTL, so TTL is not checked.
         packet.networkOffset(at);
         packet.advance(Ipv4Header.headerLength(packet, at));
         packet.transportOffset(packet.start());
