@@ -61,7 +61,12 @@ final class Pinger {
         long start;
         try (EchoSession session = echo.open(listener)) {
             start = nanoTime.getAsLong();
-            SendResult first = session.send(options.destination(), 1, options.size(), options.ttl());
+            SendResult first;
+            try {
+                first = session.send(options.destination(), 1, options.size(), options.ttl());
+            } catch (RuntimeException e) {
+                throw CommandException.failed("ping: " + IfconfigCommand.oneLine(e));
+            }
             if (first == SendResult.NO_ROUTE || first == SendResult.INTERFACE_DOWN) {
                 throw CommandException.failed("ping: connect: " + strerror(first));
             }
@@ -73,7 +78,7 @@ final class Pinger {
                     long due = start + (sequence - 1) * options.intervalNanos();
                     drainUntil(due, false);
                     lastSend = nanoTime.getAsLong();
-                    sent(session.send(options.destination(), sequence & 0xffff, options.size(), options.ttl()));
+                    sendNext(session, sequence);
                 }
                 drainUntil(lastSend + options.lingerNanos(), true);
             } catch (InterruptedException e) {
@@ -95,6 +100,16 @@ final class Pinger {
             throw CommandException.failed("ping: 100% packet loss");
         }
         return statistics;
+    }
+
+    /** A later request; ICMP going away under a running ping (its bundle stopped) is reported and counted as a loss. */
+    private void sendNext(EchoSession session, int sequence) {
+        try {
+            sent(session.send(options.destination(), sequence & 0xffff, options.size(), options.ttl()));
+        } catch (RuntimeException e) {
+            statistics.sent();
+            out.println("ping: sendmsg: " + IfconfigCommand.oneLine(e));
+        }
     }
 
     private void sent(SendResult result) {

@@ -29,6 +29,7 @@ class PingCommandTest {
         final IntPredicate answers;
         final List<Integer> sent = new ArrayList<>();
         SendResult result = SendResult.SENT;
+        int failFrom = Integer.MAX_VALUE;
         int errorType = -1;
         boolean closed;
 
@@ -47,6 +48,9 @@ class PingCommandTest {
                 @Override
                 public SendResult send(int destination, int sequence, int payloadSize, int ttl) {
                     sent.add(sequence);
+                    if (sequence >= failFrom) {
+                        throw new IllegalStateException("the echo session is closed");
+                    }
                     if (result == SendResult.SENT && answers.test(sequence)) {
                         Thread stack = new Thread(() -> {
                             if (errorType >= 0) {
@@ -152,6 +156,31 @@ class PingCommandTest {
         assertEquals("", out.text());
         assertEquals(List.of(1), echo.sent);
         assertTrue(echo.closed);
+    }
+
+    @Test
+    void reportsIcmpGoingAwayMidRunAndCountsTheLoss() {
+        FakeEcho echo = new FakeEcho(sequence -> true);
+        echo.failFrom = 2;
+        command.echo = echo;
+        command.run(out.stream, options(2));
+        List<String> lines = out.lines();
+        assertEquals("64 bytes from 198.18.0.1: icmp_seq=1 ttl=64 time=0.040 ms", lines.get(1));
+        assertEquals("ping: sendmsg: the echo session is closed", lines.get(2));
+        assertSummaryTimeLine("2 packets transmitted, 1 received, 50% packet loss", lines.get(5));
+    }
+
+    @Test
+    void sendsAnotherRequestWhenOneCouldNotBeSent() {
+        FakeEcho echo = new FakeEcho(sequence -> true);
+        echo.result = SendResult.TOO_LARGE;
+        command.echo = echo;
+        assertThrows(CommandException.class, () -> command.run(out.stream, options(2)));
+        List<String> lines = out.lines();
+        assertEquals("PING 198.18.0.1 (198.18.0.1) 56(84) bytes of data.", lines.get(0));
+        assertEquals("ping: sendmsg: Message too long", lines.get(1));
+        assertEquals("ping: sendmsg: Message too long", lines.get(2));
+        assertEquals(List.of(1, 2), echo.sent);
     }
 
     @Test
