@@ -68,7 +68,10 @@ final class EchoSessions implements EchoService {
     /** Closes every session (the component is going away). */
     void closeAll() {
         for (int i = 0; i < IDENTIFIERS; i++) {
-            sessions.set(i, null);
+            Session session = sessions.getAndSet(i, null);
+            if (session != null) {
+                session.closed = true;
+            }
         }
     }
 

@@ -108,7 +108,10 @@ final class IcmpHeader {
         int oldWord = b.getU16(at + TYPE);
         int newWord = (TYPE_ECHO_REPLY << 8) | (oldWord & 0xff);
         b.putU16(at + TYPE, newWord);
-        b.putU16(at + CHECKSUM, InternetChecksum.adjust(checksum(b, at), oldWord, newWord));
+        int checksum = InternetChecksum.adjust(checksum(b, at), oldWord, newWord);
+        // RFC 1624 eqn. 3 gives 0x0000 (-0) when the rest of the message sums to zero, where
+        // only 0xffff verifies; 0xffff is also right whenever 0x0000 is (RFC 1624 section 3).
+        b.putU16(at + CHECKSUM, checksum == 0 ? 0xffff : checksum);
     }
 
     /**

@@ -359,6 +359,14 @@ class EchoTest {
     }
 
     @Test
+    void sessionsOfAStoppedLayerAreClosed() {
+        EchoSession session = icmp.open(new Heard());
+        icmp.deactivate();
+        assertEquals(0, icmp.openSessions());
+        assertThrows(IllegalStateException.class, () -> session.send(LINUX_PINGER, 1, 56, 64));
+    }
+
+    @Test
     void listenerThatThrowsDoesNotEscapeTheLayer() {
         output.loopback = true;
         try (EchoSession session = icmp.open((from, sequence, ttl, bytes, rtt) -> {
