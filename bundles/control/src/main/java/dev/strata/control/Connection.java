@@ -42,6 +42,7 @@ final class Connection {
     private final Thread executor;
     private volatile CommandSession session;
     private volatile boolean closed;
+    private volatile boolean lastCommand;
 
     Connection(SocketChannel channel, CommandProcessor processor, int id, Runnable onClose) {
         this.channel = channel;
@@ -81,8 +82,24 @@ final class Connection {
         }
     }
 
+    /** Whether {@code thread} is the one executing this connection's commands. */
+    boolean executesOn(Thread thread) {
+        return executor == thread;
+    }
+
+    /**
+     * Lets the running command finish and answer, then ends the connection: for a command that
+     * stops the control channel itself ({@code stop} of this bundle, {@code stop 0}), whose
+     * client should still get its exit status.
+     */
+    void closeAfterCurrentCommand() {
+        lastCommand = true;
+    }
+
     void join(long millis) throws InterruptedException {
-        executor.join(millis);
+        if (executor != Thread.currentThread()) {
+            executor.join(millis);
+        }
         reader.join(Math.max(1, millis / 4));
     }
 
@@ -124,6 +141,9 @@ final class Connection {
                 }
                 synchronized (writeLock) {
                     Frames.writeExit(sink, status);
+                }
+                if (lastCommand) {
+                    break;
                 }
             }
         } catch (InterruptedException | IOException e) {

@@ -134,7 +134,11 @@ public final class ControlServer {
             // Nothing more can be done about a socket that will not close.
         }
         for (Connection connection : connections) {
-            connection.close();
+            if (connection.executesOn(Thread.currentThread())) {
+                connection.closeAfterCurrentCommand(); // deactivated by its own command
+            } else {
+                connection.close();
+            }
         }
         long deadline = System.currentTimeMillis() + STOP_WAIT_MILLIS;
         try {

@@ -200,6 +200,20 @@ class ControlServerTest {
     }
 
     @Test
+    void commandThatStopsTheControlChannelItselfStillGetsItsExitStatus() throws Exception {
+        gogo.commands.put("stopcontrol", (line, out, err) -> {
+            server.deactivate(); // as `stop <this bundle>` does, on the command's own thread
+            out.println("stopped");
+            return null;
+        });
+        Result result = client("stopcontrol");
+        assertEquals(0, result.status);
+        assertEquals("stopped\n", result.out);
+        assertFalse(Files.exists(socket));
+        waitFor(() -> gogo.openSessions.get() == 0);
+    }
+
+    @Test
     void clientExits255WhenNothingListens() throws IOException {
         server.deactivate();
         Result result = client("echo", "x");
