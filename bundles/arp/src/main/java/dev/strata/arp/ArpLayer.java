@@ -24,7 +24,6 @@ import dev.strata.api.neighbour.NeighbourEntry;
 import dev.strata.api.neighbour.NeighbourService;
 import dev.strata.api.neighbour.NeighbourState;
 import dev.strata.api.netif.InterfaceListener;
-import dev.strata.api.netif.InterfaceManager;
 import dev.strata.api.netif.NetworkInterface;
 import dev.strata.api.stats.Counters;
 import dev.strata.api.stats.StatisticsProvider;
@@ -69,7 +68,6 @@ public final class ArpLayer implements EtherTypeHandler, NeighbourService, Inter
     /** RFC 1112 6.4: 01:00:5e followed by the low 23 bits of the group address. */
     static final long IPV4_MULTICAST_MAC = 0x0100_5e00_0000L;
 
-    private final InterfaceManager interfaces;
     private final BufferPool pool;
     private final Scheduler scheduler;
     private final AtomicReference<EthernetOutput> ethernet = new AtomicReference<>();
@@ -78,12 +76,18 @@ public final class ArpLayer implements EtherTypeHandler, NeighbourService, Inter
     private final Object lock = new Object();
     private final NeighbourTable table = new NeighbourTable(CACHE_LIMIT);
 
+    /** Addresses of every interface that is up, from InterfaceListener events; replaced whole. */
+    private volatile int[] localAddresses = new int[0];
+
+    /**
+     * Interfaces come only from {@link InterfaceListener} events (the registry replays those
+     * already up to a late listener): no reference back to the registry, which would be a
+     * service cycle since the registry binds its listeners.
+     */
     @Activate
     public ArpLayer(
-            @Reference(name = "interfaces") InterfaceManager interfaces,
             @Reference(name = "pool") BufferPool pool,
             @Reference(name = "scheduler") Scheduler scheduler) {
-        this.interfaces = interfaces;
         this.pool = pool;
         this.scheduler = scheduler;
     }
@@ -139,7 +143,7 @@ public final class ArpLayer implements EtherTypeHandler, NeighbourService, Inter
             drop(packet, ArpCounter.BadSenderAddress);
             return;
         }
-        if (spa != 0 && (spa == ours || interfaces.byAddress(spa) != null)) {
+        if (spa != 0 && (spa == ours || isLocalAddress(spa))) {
             // RFC 5227 2.4: someone else claims our address. Never learn it as a neighbour.
             drop(packet, ArpCounter.AddressConflict);
             return;
@@ -444,6 +448,13 @@ public final class ArpLayer implements EtherTypeHandler, NeighbourService, Inter
     @Override
     public void interfaceUp(NetworkInterface networkInterface) {
         int address = networkInterface.ipv4Address();
+        if (address != 0) {
+            synchronized (lock) {
+                int[] grown = java.util.Arrays.copyOf(localAddresses, localAddresses.length + 1);
+                grown[grown.length - 1] = address;
+                localAddresses = grown;
+            }
+        }
         if (networkInterface.isLoopback() || address == 0) {
             return;
         }
@@ -458,6 +469,16 @@ public final class ArpLayer implements EtherTypeHandler, NeighbourService, Inter
     public void interfaceDown(NetworkInterface networkInterface) {
         List<PacketBuffer[]> queues = new ArrayList<>();
         synchronized (lock) {
+            int address = networkInterface.ipv4Address();
+            int[] current = localAddresses;
+            for (int i = 0; i < current.length; i++) {
+                if (current[i] == address) {
+                    int[] shrunk = java.util.Arrays.copyOf(current, current.length - 1);
+                    System.arraycopy(current, i + 1, shrunk, i, current.length - i - 1);
+                    localAddresses = shrunk;
+                    break;
+                }
+            }
             for (Neighbour neighbour : all()) {
                 if (neighbour.networkInterface == networkInterface) {
                     queues.add(forget(neighbour));
@@ -465,6 +486,16 @@ public final class ArpLayer implements EtherTypeHandler, NeighbourService, Inter
             }
         }
         releaseAll(queues);
+    }
+
+    private boolean isLocalAddress(int address) {
+        int[] addresses = localAddresses;
+        for (int i = 0; i < addresses.length; i++) {
+            if (addresses[i] == address) {
+                return true;
+            }
+        }
+        return false;
     }
 
     // ---- the cache, for the arp command ------------------------------------------------

@@ -74,7 +74,7 @@ class ArpLayerTest {
     void start() {
         outstandingBefore = pool.outstanding();
         interfaces.interfaces.add(nif);
-        arp = new ArpLayer(interfaces, pool, scheduler);
+        arp = new ArpLayer(pool, scheduler);
         arp.bindEthernet(ethernet);
     }
 

@@ -41,7 +41,7 @@ import dev.strata.api.netif.NetworkInterface;
  * only read interfaces back, never change them); lookups on the packet path read a
  * volatile array and take no lock.
  */
-@Component(service = InterfaceManager.class, configurationPid = InterfaceRegistry.PID)
+@Component(service = InterfaceManager.class, configurationPid = InterfaceRegistry.PID, immediate = true)
 @Designate(ocd = InterfaceRegistry.Config.class)
 public final class InterfaceRegistry implements InterfaceManager {
 

@@ -29,7 +29,6 @@ import dev.strata.api.ipv4.RoutingTable;
 import dev.strata.api.ipv4.SendResult;
 import dev.strata.api.neighbour.NeighbourService;
 import dev.strata.api.netif.InterfaceListener;
-import dev.strata.api.netif.InterfaceManager;
 import dev.strata.api.netif.NetworkInterface;
 import dev.strata.api.stats.Counters;
 import dev.strata.api.stats.StatisticsProvider;
@@ -59,7 +58,6 @@ public final class Ipv4Layer implements EtherTypeHandler, Ipv4Output, Statistics
     /** RFC 1112 4: all-hosts group, which every multicast-capable host belongs to. */
     static final int ALL_HOSTS = 0xe000_0001;
 
-    private final InterfaceManager interfaceManager;
     private final RoutingTable routingTable;
     private final BufferPool pool;
     private final Counters<IpCounter> counters = new Counters<>("Ip", IpCounter.class);
@@ -81,24 +79,21 @@ public final class Ipv4Layer implements EtherTypeHandler, Ipv4Output, Statistics
             policyOption = ReferencePolicyOption.GREEDY)
     volatile IcmpErrors icmpErrors;
 
+    /**
+     * Interfaces come only from {@link InterfaceListener} events (the registry replays those
+     * already up to a late listener), so the layer holds no reference back to the registry:
+     * that would be a service cycle, since the registry binds its listeners.
+     */
     @Activate
-    public Ipv4Layer(@Reference InterfaceManager interfaceManager, @Reference RoutingTable routingTable,
-            @Reference BufferPool pool, @Reference Scheduler scheduler) {
-        this(interfaceManager, routingTable, pool, scheduler, REASSEMBLY_MAX_DATAGRAMS, REASSEMBLY_MAX_BYTES);
+    public Ipv4Layer(@Reference RoutingTable routingTable, @Reference BufferPool pool, @Reference Scheduler scheduler) {
+        this(routingTable, pool, scheduler, REASSEMBLY_MAX_DATAGRAMS, REASSEMBLY_MAX_BYTES);
     }
 
-    Ipv4Layer(InterfaceManager interfaceManager, RoutingTable routingTable, BufferPool pool, Scheduler scheduler,
-            int maxDatagrams, long maxBytes) {
-        this.interfaceManager = interfaceManager;
+    Ipv4Layer(RoutingTable routingTable, BufferPool pool, Scheduler scheduler, int maxDatagrams, long maxBytes) {
         this.routingTable = routingTable;
         this.pool = pool;
         this.reassembler = new Reassembler(pool, scheduler, counters, this::reassemblyTimedOut, maxDatagrams, maxBytes,
                 REASSEMBLY_TIMEOUT_NANOS);
-        for (NetworkInterface nif : interfaceManager.interfaces()) {
-            if (nif.isUp()) {
-                interfaceUp(nif);
-            }
-        }
     }
 
     @Deactivate
@@ -197,17 +192,24 @@ public final class Ipv4Layer implements EtherTypeHandler, Ipv4Output, Statistics
     }
 
     private NetworkInterface loopbackInterface() {
-        NetworkInterface lo = interfaceManager.byName("lo");
-        if (lo != null && lo.isLoopback()) {
-            return lo;
-        }
         NetworkInterface[] nifs = upInterfaces;
         for (int i = 0; i < nifs.length; i++) {
             if (nifs[i].isLoopback()) {
                 return nifs[i];
             }
         }
-        return lo;
+        return null;
+    }
+
+    /** The interface called {@code name} among those up, or null; scans a short array, allocates nothing. */
+    private NetworkInterface upInterface(String name) {
+        NetworkInterface[] nifs = upInterfaces;
+        for (int i = 0; i < nifs.length; i++) {
+            if (nifs[i].name().equals(name)) {
+                return nifs[i];
+            }
+        }
+        return null;
     }
 
     // ---- receive --------------------------------------------------------------------------
@@ -356,7 +358,7 @@ public final class Ipv4Layer implements EtherTypeHandler, Ipv4Output, Statistics
                 payload.release();
                 return SendResult.NO_ROUTE;
             }
-            nif = interfaceManager.byName(route.interfaceName());
+            nif = upInterface(route.interfaceName());
             nextHop = route.gateway() != Ipv4Address.ANY ? route.gateway() : destination;
         }
         if (nif == null || !nif.isUp()) {
@@ -475,7 +477,7 @@ public final class Ipv4Layer implements EtherTypeHandler, Ipv4Output, Statistics
             return loopbackInterface();
         }
         Route route = routingTable.lookup(destination);
-        return route == null ? null : interfaceManager.byName(route.interfaceName());
+        return route == null ? null : upInterface(route.interfaceName());
     }
 
     // ---- statistics -----------------------------------------------------------------------

@@ -17,7 +17,6 @@ import dev.strata.api.ipv4.Ipv4Address;
 import dev.strata.api.ipv4.Route;
 import dev.strata.api.ipv4.RoutingTable;
 import dev.strata.api.netif.InterfaceListener;
-import dev.strata.api.netif.InterfaceManager;
 import dev.strata.api.netif.NetworkInterface;
 
 /**
@@ -38,8 +37,6 @@ public final class Ipv4RoutingTable implements RoutingTable, InterfaceListener {
             .thenComparingInt(Route::metric)
             .thenComparing(r -> !r.connected());
 
-    private final InterfaceManager interfaces;
-
     /** Guarded by this: the connected route of each interface that is up, by interface name. */
     private final Map<String, Route> connected = new HashMap<>();
     /** Guarded by this: static routes, usable or not. */
@@ -50,15 +47,14 @@ public final class Ipv4RoutingTable implements RoutingTable, InterfaceListener {
     /** The usable routes in lookup order; replaced, never changed in place. */
     private volatile Route[] active = new Route[0];
 
+    /**
+     * Interfaces come only from {@link InterfaceListener} events: the registry replays every
+     * interface already up to a listener that arrives late, so a restarted table rebuilds its
+     * connected routes, and the table needs no reference back to the registry (which would be
+     * a service cycle: the registry binds its listeners).
+     */
     @Activate
-    public Ipv4RoutingTable(@Reference InterfaceManager interfaces) {
-        this.interfaces = interfaces;
-        // Interfaces configured before we started bring their connected routes too.
-        for (NetworkInterface nif : interfaces.interfaces()) {
-            if (nif.isUp()) {
-                interfaceUp(nif);
-            }
-        }
+    public Ipv4RoutingTable() {
     }
 
     @Override
@@ -95,7 +91,7 @@ public final class Ipv4RoutingTable implements RoutingTable, InterfaceListener {
                     throw new IllegalArgumentException("gateway " + Ipv4Address.format(route.gateway()) + " is not on a connected network");
                 }
                 name = via.interfaceName();
-            } else if (interfaces.byName(name) == null) {
+            } else if (!up.contains(name)) {
                 throw new IllegalArgumentException("no such interface: " + name);
             }
             for (Route existing : statics) {

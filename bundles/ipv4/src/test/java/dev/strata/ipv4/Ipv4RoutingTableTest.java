@@ -40,7 +40,7 @@ class Ipv4RoutingTableTest {
 
     @Test
     void connectedRoutesOfInterfacesAlreadyUpAppearAtStart() {
-        Ipv4RoutingTable table = new Ipv4RoutingTable(interfaces);
+        Ipv4RoutingTable table = TestStack.routingTableFor(interfaces);
         Route r = table.lookup(ip("198.18.0.77"));
         assertNotNull(r);
         assertEquals(ip("198.18.0.0"), r.destination());
@@ -55,7 +55,7 @@ class Ipv4RoutingTableTest {
     void connectedRouteAppearsOnInterfaceUpAndGoesOnDown() {
         eth0.up = false;
         eth1.up = false;
-        Ipv4RoutingTable table = new Ipv4RoutingTable(interfaces);
+        Ipv4RoutingTable table = TestStack.routingTableFor(interfaces);
         assertNull(table.lookup(ip("198.18.0.1")));
 
         eth0.up = true;
@@ -69,7 +69,7 @@ class Ipv4RoutingTableTest {
 
     @Test
     void readdressedInterfaceReplacesItsConnectedRoute() {
-        Ipv4RoutingTable table = new Ipv4RoutingTable(interfaces);
+        Ipv4RoutingTable table = TestStack.routingTableFor(interfaces);
         eth0.address = ip("198.18.200.2");
         table.interfaceUp(eth0);
         assertNull(table.lookup(ip("198.18.0.1")));
@@ -78,7 +78,7 @@ class Ipv4RoutingTableTest {
 
     @Test
     void longestPrefixWins() {
-        Ipv4RoutingTable table = new Ipv4RoutingTable(interfaces);
+        Ipv4RoutingTable table = TestStack.routingTableFor(interfaces);
         table.add(route("0.0.0.0/0", "198.18.0.1", null, 0));
         table.add(route("10.0.0.0/8", "198.18.0.1", null, 0));
         table.add(route("10.1.0.0/16", "198.19.0.1", null, 0));
@@ -97,7 +97,7 @@ class Ipv4RoutingTableTest {
 
     @Test
     void lowestMetricWinsAmongEqualPrefixes() {
-        Ipv4RoutingTable table = new Ipv4RoutingTable(interfaces);
+        Ipv4RoutingTable table = TestStack.routingTableFor(interfaces);
         table.add(route("default", "198.18.0.1", null, 100));
         table.add(route("default", "198.19.0.1", null, 10));
         assertEquals(ip("198.19.0.1"), table.lookup(ip("1.2.3.4")).gateway());
@@ -107,7 +107,7 @@ class Ipv4RoutingTableTest {
 
     @Test
     void defaultRouteMatchesEverything() {
-        Ipv4RoutingTable table = new Ipv4RoutingTable(interfaces);
+        Ipv4RoutingTable table = TestStack.routingTableFor(interfaces);
         assertNull(table.lookup(ip("203.0.113.1")));
         table.add(route("0.0.0.0/0", "198.18.0.1", "eth0", 0));
         for (String address : new String[] {"0.0.0.0", "1.1.1.1", "203.0.113.1", "255.255.255.254"}) {
@@ -118,7 +118,7 @@ class Ipv4RoutingTableTest {
 
     @Test
     void gatewayMustBeOnAConnectedNetworkWhenNoInterfaceIsNamed() {
-        Ipv4RoutingTable table = new Ipv4RoutingTable(interfaces);
+        Ipv4RoutingTable table = TestStack.routingTableFor(interfaces);
         assertThrows(IllegalArgumentException.class, () -> table.add(route("default", "203.0.113.1", null, 0)));
         assertThrows(IllegalArgumentException.class, () -> table.add(route("10.0.0.0/8", null, null, 0)));
         assertEquals(2, table.routes().size());
@@ -126,20 +126,20 @@ class Ipv4RoutingTableTest {
 
     @Test
     void unknownInterfaceIsRejected() {
-        Ipv4RoutingTable table = new Ipv4RoutingTable(interfaces);
+        Ipv4RoutingTable table = TestStack.routingTableFor(interfaces);
         assertThrows(IllegalArgumentException.class, () -> table.add(route("10.0.0.0/8", null, "nope0", 0)));
     }
 
     @Test
     void sameDestinationAndMetricTwiceIsRejected() {
-        Ipv4RoutingTable table = new Ipv4RoutingTable(interfaces);
+        Ipv4RoutingTable table = TestStack.routingTableFor(interfaces);
         table.add(route("default", "198.18.0.1", null, 0));
         assertThrows(IllegalArgumentException.class, () -> table.add(route("default", "198.18.0.2", null, 0)));
     }
 
     @Test
     void staticRouteIsSkippedWhileItsInterfaceIsDownAndReturnsWithIt() {
-        Ipv4RoutingTable table = new Ipv4RoutingTable(interfaces);
+        Ipv4RoutingTable table = TestStack.routingTableFor(interfaces);
         table.add(route("10.0.0.0/8", "198.18.0.1", null, 0));
         table.interfaceDown(eth0);
         assertNull(table.lookup(ip("10.0.0.1")));
@@ -150,7 +150,7 @@ class Ipv4RoutingTableTest {
 
     @Test
     void removeDeletesOnlyStaticRoutes() {
-        Ipv4RoutingTable table = new Ipv4RoutingTable(interfaces);
+        Ipv4RoutingTable table = TestStack.routingTableFor(interfaces);
         table.add(route("10.0.0.0/8", "198.18.0.1", null, 0));
         assertFalse(table.remove(ip("198.18.0.0"), 24, 0), "connected routes go with their interface");
         assertFalse(table.remove(ip("10.0.0.0"), 8, ip("198.18.0.99")), "other gateway");
@@ -160,7 +160,7 @@ class Ipv4RoutingTableTest {
 
     @Test
     void lookupAllocatesNothing() {
-        Ipv4RoutingTable table = new Ipv4RoutingTable(interfaces);
+        Ipv4RoutingTable table = TestStack.routingTableFor(interfaces);
         table.add(route("default", "198.18.0.1", null, 0));
         for (int i = 0; i < 8; i++) {
             table.add(route("10." + i + ".0.0/16", "198.18.0.1", null, 0));
@@ -213,7 +213,7 @@ class Ipv4RoutingTableTest {
 
     @Test
     void routeConfigurationAddsTheDefaultRouteAndRemovesItWhenDeleted() {
-        Ipv4RoutingTable table = new Ipv4RoutingTable(interfaces);
+        Ipv4RoutingTable table = TestStack.routingTableFor(interfaces);
         RouteConfiguration configured = new RouteConfiguration(table, config("default", "198.18.0.1", "", 0));
         assertNull(configured.problem());
         assertEquals(ip("198.18.0.1"), table.lookup(ip("9.9.9.9")).gateway());
@@ -224,7 +224,7 @@ class Ipv4RoutingTableTest {
     @Test
     void routeConfigurationWaitsForItsGatewayNetworkToComeUp() {
         eth0.up = false;
-        Ipv4RoutingTable table = new Ipv4RoutingTable(interfaces);
+        Ipv4RoutingTable table = TestStack.routingTableFor(interfaces);
         RouteConfiguration configured = new RouteConfiguration(table, config("10.0.0.0/8", "198.18.0.1", "", 5));
         assertNotNull(configured.problem());
         assertNull(table.lookup(ip("10.0.0.1")));
@@ -240,7 +240,7 @@ class Ipv4RoutingTableTest {
 
     @Test
     void routeConfigurationRejectsBadText() {
-        Ipv4RoutingTable table = new Ipv4RoutingTable(interfaces);
+        Ipv4RoutingTable table = TestStack.routingTableFor(interfaces);
         assertThrows(IllegalArgumentException.class, () -> new RouteConfiguration(table, config("10.0.0.0/33", "", "eth0", 0)));
         assertThrows(IllegalArgumentException.class, () -> new RouteConfiguration(table, config("default", "198.18.0", "", 0)));
     }

@@ -202,6 +202,7 @@ class Ipv4SendTest {
         Fakes.FakeInterface tiny = new Fakes.FakeInterface(3, "tiny", Ipv4Address.parse("198.18.9.2"), 24, 68, false);
         small.interfaces.interfaces.add(tiny);
         small.routes.interfaceUp(tiny);
+        small.layer.interfaceUp(tiny);
         PacketBuffer p = small.pool.allocate(100);
         p.append(100);
         assertEquals(SendResult.SENT, small.layer.send(p, Ipv4Address.ANY, Ipv4Address.parse("198.18.9.1"), 17, 64, 0, false));

@@ -44,12 +44,25 @@ final class TestStack {
         this.pool = pool;
         interfaces.interfaces.add(lo);
         interfaces.interfaces.add(eth0);
-        routes = new Ipv4RoutingTable(interfaces);
-        layer = new Ipv4Layer(interfaces, routes, pool, scheduler, maxDatagrams, maxBytes);
+        routes = routingTableFor(interfaces);
+        layer = new Ipv4Layer(routes, pool, scheduler, maxDatagrams, maxBytes);
+        // The registry replays interfaces already up to a listener that binds late.
+        interfaces.interfaces.forEach(layer::interfaceUp);
         layer.neighbours = neighbours;
         layer.icmpErrors = icmp;
         layer.bindHandler(handler, Map.of(IpProtocol.PROPERTY, IpProtocol.ICMP));
         outstandingAtStart = pool.outstanding();
+    }
+
+    /** A routing table that has heard of every interface {@code interfaces} has up, as the registry's replay does. */
+    static Ipv4RoutingTable routingTableFor(FakeInterfaceManager interfaces) {
+        Ipv4RoutingTable table = new Ipv4RoutingTable();
+        for (var nif : interfaces.interfaces) {
+            if (nif.isUp()) {
+                table.interfaceUp(nif);
+            }
+        }
+        return table;
     }
 
     /** Gives eth0 another address, as {@code ifconfig eth0 ADDR/24} would: listeners hear of it. */
