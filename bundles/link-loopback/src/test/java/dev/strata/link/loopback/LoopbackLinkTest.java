@@ -267,6 +267,40 @@ class LoopbackLinkTest {
         assertEquals(link.statistics().rxPackets(), recorder.markers.size());
     }
 
+    @Test
+    void allocatesNothingPerFrameOnTransmitOrDelivery() throws Exception {
+        Link link = provider.open(LinkRequest.of("lo"));
+        java.util.concurrent.atomic.AtomicLong delivered = new java.util.concurrent.atomic.AtomicLong();
+        link.setReceiver(frame -> {
+            delivered.incrementAndGet();
+            frame.release();
+        });
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        Thread delivery = threadNamed("strata-lo");
+        PacketBuffer[] frames = new PacketBuffer[256];
+        long senderBytes = 0;
+        long deliveryBytes = 0;
+        for (int round = 0; round < 20; round++) {
+            for (int i = 0; i < frames.length; i++) {
+                frames[i] = frame(i);
+            }
+            long expected = delivered.get() + frames.length;
+            long deliveryBefore = threads.getThreadAllocatedBytes(delivery.getId());
+            long senderBefore = threads.getThreadAllocatedBytes(Thread.currentThread().getId());
+            for (PacketBuffer frame : frames) {
+                link.transmit(frame);
+            }
+            senderBytes = threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - senderBefore;
+            while (delivered.get() < expected) {
+                Thread.onSpinWait();
+            }
+            deliveryBytes = threads.getThreadAllocatedBytes(delivery.getId()) - deliveryBefore;
+        }
+        assertEquals(0, senderBytes, "bytes allocated by 256 transmits");
+        assertEquals(0, deliveryBytes, "bytes allocated delivering 256 frames");
+    }
+
     private static Thread threadNamed(String name) {
         for (Thread thread : Thread.getAllStackTraces().keySet()) {
             if (thread.getName().equals(name) && thread.isAlive()) {

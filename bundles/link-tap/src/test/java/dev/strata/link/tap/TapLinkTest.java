@@ -160,6 +160,49 @@ class TapLinkTest {
     }
 
     @Test
+    void allocatesNothingPerFrameOnTheReaderOrTransmitPath() throws Exception {
+        String device = nextDevice();
+        long mac = 0x02_5a_00_00_00_04L;
+        Link link = provider.open(new LinkRequest(device, 0, mac, NETNS));
+        AtomicInteger echoes = new AtomicInteger();
+        link.setReceiver(frame -> {
+            if (frame.getU16(frame.start() + 12) == 0x0800) {
+                echoes.incrementAndGet();
+            }
+            frame.release();
+        });
+        giveKernelSideAnAddress(device);
+        assertEquals(0, inNamespace("ip", "neigh", "replace", "198.18.0.2", "lladdr", MacAddress.format(mac),
+                "dev", device).status);
+        Thread reader = threadNamed("strata-tap-" + device);
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+
+        inNamespace("ping", "-c", "100", "-i", "0.002", "-W", "1", "198.18.0.2");
+        waitFor(() -> echoes.get() >= 100);
+        long before = threads.getThreadAllocatedBytes(reader.getId());
+        inNamespace("ping", "-c", "400", "-i", "0.002", "-W", "1", "198.18.0.2");
+        waitFor(() -> echoes.get() >= 500);
+        long readerBytes = threads.getThreadAllocatedBytes(reader.getId()) - before;
+
+        PacketBuffer[] frames = new PacketBuffer[64];
+        for (int round = 0; round < 2; round++) {
+            for (int i = 0; i < frames.length; i++) {
+                frames[i] = arpRequest(mac, STACK_IP, KERNEL_IP);
+            }
+            long sent = threads.getThreadAllocatedBytes(Thread.currentThread().getId());
+            for (PacketBuffer frame : frames) {
+                link.transmit(frame);
+            }
+            long transmitBytes = threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - sent;
+            if (round == 1) {
+                assertEquals(0, transmitBytes, "bytes allocated by 64 transmits");
+            }
+        }
+        assertEquals(0, readerBytes, "bytes allocated by the reader for 400 frames");
+    }
+
+    @Test
     void countsFramesThatArriveWithNoReceiverAsDropped() throws Exception {
         String device = nextDevice();
         Link link = provider.open(new LinkRequest(device, 0, LinkRequest.ANY_MAC, NETNS));
@@ -204,6 +247,17 @@ class TapLinkTest {
         assertNull(threadNamed("strata-tap-" + device), "reader thread still running");
         assertEquals(0, provider.openLinks());
         link.close();
+        assertFalse(link.transmit(pool.allocate()));
+        assertEquals(1, link.statistics().txDropped());
+    }
+
+    @Test
+    void goesDownWhenTheDeviceIsDeletedUnderIt() throws Exception {
+        String device = nextDevice();
+        TapLink link = (TapLink) provider.open(new LinkRequest(device, 0, LinkRequest.ANY_MAC, NETNS));
+        assertEquals(0, inNamespace("ip", "link", "del", device).status);
+        waitFor(() -> !link.isOpen() && link.released());
+        assertEquals(0, provider.openLinks());
         assertFalse(link.transmit(pool.allocate()));
         assertEquals(1, link.statistics().txDropped());
     }
