@@ -60,8 +60,8 @@ import dev.strata.api.ipv4.SendResult;
 @FixMethodOrder(MethodSorters.NAME_ASCENDING)
 public class StackPaxIT {
 
-    /** Every Strata bundle, by module directory under bundles/ (or at the root). */
-    private static final String[] STRATA_BUNDLES = {
+    /** Every Strata bundle, by module directory under bundles/ (or at the root), lower layers first. */
+    static final String[] STRATA_BUNDLES = {
         "bundles/api", "bundles/core", "bundles/link-loopback", "bundles/link-tap", "bundles/ethernet",
         "bundles/arp", "bundles/ipv4", "bundles/icmp", "bundles/control", "shell-commands",
     };
@@ -96,7 +96,7 @@ public class StackPaxIT {
         options.add(mavenBundle("org.apache.felix", "org.apache.felix.configadmin", requiredProperty("felix.configadmin.version")));
         options.add(mavenBundle("org.apache.felix", "org.apache.felix.gogo.runtime", requiredProperty("gogo.runtime.version")));
         options.add(mavenBundle("net.java.dev.jna", "jna", requiredProperty("jna.version")));
-        for (String module : STRATA_BUNDLES) {
+        for (String module : strataBundles()) {
             String artifact = "strata-" + module.substring(module.lastIndexOf('/') + 1);
             File jar = new File(root, module + "/target/" + artifact + "-" + version + ".jar");
             if (!jar.isFile()) {
@@ -105,6 +105,11 @@ public class StackPaxIT {
             options.add(bundle(jar.toURI().toString()));
         }
         return options.toArray(new Option[0]);
+    }
+
+    /** The Strata bundles in the order they are installed and started. */
+    protected String[] strataBundles() {
+        return STRATA_BUNDLES;
     }
 
     /** Every DS component of the Strata bundles is active (SATISFIED delayed ones are activated by asking for their service). */
