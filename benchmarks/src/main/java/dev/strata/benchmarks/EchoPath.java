@@ -58,9 +58,10 @@ public final class EchoPath {
             Ipv4RoutingTable routes = new Ipv4RoutingTable();
             Ipv4Layer ipv4 = new Ipv4Layer(routes, pool, scheduler);
             ArpLayer arp = new ArpLayer(pool, scheduler);
-            IcmpLayer icmp = new IcmpLayer(ipv4, pool, scheduler, defaults(IcmpLayer.Config.class));
+            IcmpLayer icmp = new IcmpLayer(null, pool, scheduler, defaults(IcmpLayer.Config.class));
 
-            invoke(arp, "bindEthernet", ethernet);
+            invoke(icmp, "useOutput", ipv4);
+            arp.useEthernet(ethernet);
             inject(ipv4, "neighbours", arp);
             invoke(ipv4, "bindHandler", icmp, Map.of(IpProtocol.PROPERTY, IpProtocol.ICMP));
             ethernet.bindHandler(ipv4, Map.of(EtherType.PROPERTY, EtherType.IPV4));

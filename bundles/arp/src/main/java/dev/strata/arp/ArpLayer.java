@@ -4,8 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -25,6 +26,7 @@ import dev.strata.api.neighbour.NeighbourService;
 import dev.strata.api.neighbour.NeighbourState;
 import dev.strata.api.netif.InterfaceListener;
 import dev.strata.api.netif.NetworkInterface;
+import dev.strata.api.service.LazyService;
 import dev.strata.api.stats.Counters;
 import dev.strata.api.stats.StatisticsProvider;
 import dev.strata.api.time.Scheduler;
@@ -70,7 +72,7 @@ public final class ArpLayer implements EtherTypeHandler, NeighbourService, Inter
 
     private final BufferPool pool;
     private final Scheduler scheduler;
-    private final AtomicReference<EthernetOutput> ethernet = new AtomicReference<>();
+    private final LazyService<EthernetOutput> ethernet;
     private final Counters<ArpCounter> counters = new Counters<>("Arp", ArpCounter.class);
 
     private final Object lock = new Object();
@@ -86,24 +88,43 @@ public final class ArpLayer implements EtherTypeHandler, NeighbourService, Inter
      */
     @Activate
     public ArpLayer(
+            BundleContext context,
             @Reference(name = "pool") BufferPool pool,
             @Reference(name = "scheduler") Scheduler scheduler) {
+        this(new LazyService<>(context), pool, scheduler);
+    }
+
+    /** For tests and embedding without DS: set Ethernet with {@link #useEthernet}. */
+    public ArpLayer(BufferPool pool, Scheduler scheduler) {
+        this(LazyService.of(null), pool, scheduler);
+    }
+
+    private ArpLayer(LazyService<EthernetOutput> ethernet, BufferPool pool, Scheduler scheduler) {
+        this.ethernet = ethernet;
         this.pool = pool;
         this.scheduler = scheduler;
     }
 
     // The Ethernet layer may be updated while ARP keeps its cache: greedy, dynamic, optional.
+    // Bound by reference and fetched on first use (LazyService): Ethernet binds ARP as a
+    // handler and ARP sends through Ethernet, so neither may fetch the other while activating.
     @Reference(
+            service = EthernetOutput.class,
             cardinality = ReferenceCardinality.OPTIONAL,
             policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY,
             unbind = "unbindEthernet")
-    void bindEthernet(EthernetOutput output) {
-        ethernet.set(output);
+    void bindEthernet(ServiceReference<EthernetOutput> reference) {
+        ethernet.bind(reference);
     }
 
-    void unbindEthernet(EthernetOutput output) {
-        ethernet.compareAndSet(output, null);
+    void unbindEthernet(ServiceReference<EthernetOutput> reference) {
+        ethernet.unbind(reference);
+    }
+
+    /** Sets Ethernet directly (tests, embedding without DS); null for none. */
+    public void useEthernet(EthernetOutput output) {
+        ethernet.set(output);
     }
 
     @Deactivate

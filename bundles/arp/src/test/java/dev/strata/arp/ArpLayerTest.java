@@ -75,7 +75,7 @@ class ArpLayerTest {
         outstandingBefore = pool.outstanding();
         interfaces.interfaces.add(nif);
         arp = new ArpLayer(pool, scheduler);
-        arp.bindEthernet(ethernet);
+        arp.useEthernet(ethernet);
     }
 
     @AfterEach
@@ -555,7 +555,7 @@ class ArpLayerTest {
 
     @Test
     void countsAndReleasesWhileNoEthernetLayerIsBound() {
-        arp.unbindEthernet(ethernet);
+        arp.useEthernet(null);
         arp.receive(arpIn(LINUX_REQUEST));
         arp.send(nif, -1, ipPacket(1));
         assertEquals(2, arp.count(ArpCounter.NoEthernet));

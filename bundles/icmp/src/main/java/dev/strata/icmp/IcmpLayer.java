@@ -3,6 +3,8 @@ package dev.strata.icmp;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -10,6 +12,7 @@ import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -26,6 +29,7 @@ import dev.strata.api.ipv4.Ipv4Address;
 import dev.strata.api.ipv4.Ipv4Header;
 import dev.strata.api.ipv4.Ipv4Output;
 import dev.strata.api.ipv4.SendResult;
+import dev.strata.api.service.LazyService;
 import dev.strata.api.stats.Counters;
 import dev.strata.api.stats.StatisticsProvider;
 import dev.strata.api.time.Scheduler;
@@ -62,23 +66,30 @@ public final class IcmpLayer implements IpProtocolHandler, EchoService, IcmpErro
         boolean echoIgnoreBroadcasts() default true;
     }
 
-    private final Ipv4Output output;
-    private final Scheduler scheduler;
     private final Counters<IcmpStatistic> counters = new Counters<>("Icmp", IcmpStatistic.class);
+    private final LazyService<Ipv4Output> ipv4;
+    private final Ipv4Downlink output;
+    private final Scheduler scheduler;
     private final EchoSessions sessions;
     private final ErrorSender errors;
     private final ProtocolHandlers handlers = new ProtocolHandlers();
     private volatile boolean echoIgnoreBroadcasts;
 
     @Activate
-    public IcmpLayer(@Reference(name = "output") Ipv4Output output, @Reference(name = "pool") BufferPool pool,
+    public IcmpLayer(BundleContext context, @Reference(name = "pool") BufferPool pool,
             @Reference(name = "scheduler") Scheduler scheduler, Config config) {
-        this(output, pool, scheduler, config.msgsPerSec(), config.msgsBurst(), config.echoIgnoreBroadcasts());
+        this(new LazyService<>(context), pool, scheduler, config.msgsPerSec(), config.msgsBurst(), config.echoIgnoreBroadcasts());
     }
 
-    /** For tests and embedding without DS. */
-    IcmpLayer(Ipv4Output output, BufferPool pool, Scheduler scheduler, int msgsPerSec, int msgsBurst, boolean echoIgnoreBroadcasts) {
-        this.output = output;
+    /** For tests and embedding without DS: IPv4 is {@code ipv4} (null for none until {@link #useOutput}). */
+    IcmpLayer(Ipv4Output ipv4, BufferPool pool, Scheduler scheduler, int msgsPerSec, int msgsBurst, boolean echoIgnoreBroadcasts) {
+        this(LazyService.of(ipv4), pool, scheduler, msgsPerSec, msgsBurst, echoIgnoreBroadcasts);
+    }
+
+    private IcmpLayer(LazyService<Ipv4Output> ipv4, BufferPool pool, Scheduler scheduler, int msgsPerSec, int msgsBurst,
+            boolean echoIgnoreBroadcasts) {
+        this.ipv4 = ipv4;
+        this.output = new Ipv4Downlink(counters, ipv4);
         this.scheduler = scheduler;
         this.sessions = new EchoSessions(output, pool, scheduler, counters, ThreadLocalRandom.current().nextInt(1 << 16));
         this.errors = new ErrorSender(output, pool, counters, new TokenBucket(scheduler, msgsPerSec, msgsBurst));
@@ -94,6 +105,26 @@ public final class IcmpLayer implements IpProtocolHandler, EchoService, IcmpErro
     @Deactivate
     void deactivate() {
         sessions.closeAll();
+    }
+
+    /**
+     * IPv4, below us: dynamic, so that an update of the IPv4 bundle leaves ICMP and its echo
+     * sessions in place, and optional, which keeps IPv4 (that sends errors through us) and
+     * ICMP (that sends through IPv4) out of a mandatory service cycle.
+     */
+    @Reference(name = "output", service = Ipv4Output.class, cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void bindOutput(ServiceReference<Ipv4Output> reference) {
+        ipv4.bind(reference);
+    }
+
+    void unbindOutput(ServiceReference<Ipv4Output> reference) {
+        ipv4.unbind(reference);
+    }
+
+    /** Sets IPv4 directly (tests, embedding without DS); null for none. */
+    void useOutput(Ipv4Output direct) {
+        ipv4.set(direct);
     }
 
     /** Transports to deliver errors to; ICMP's own registration is left out (errors about echoes go to the sessions). */

@@ -53,6 +53,8 @@ enum IcmpStatistic {
     NO_HANDLER("NoHandler"),
     /** A listener or a transport's handler threw; the exception was swallowed. */
     CALLBACK_FAILED("CallbackFailed"),
+    /** A message could not be sent because no IPv4 layer was running. */
+    NO_IPV4("NoIpv4"),
 
     // ---- errors not sent, by reason (RFC 1122 3.2.2) ----------------------------------------
     /** The rate limit held an error back (Linux's icmp_msgs_per_sec / icmp_msgs_burst). */

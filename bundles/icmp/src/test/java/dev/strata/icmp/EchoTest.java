@@ -281,6 +281,22 @@ class EchoTest {
     }
 
     @Test
+    void withoutIpv4EchoesAndRepliesAreCountedAndReleasedAndResumeWhenItReturns() {
+        icmp.useOutput(null);
+        Heard heard = new Heard();
+        try (EchoSession session = icmp.open(heard)) {
+            assertEquals(SendResult.NO_ROUTE, session.send(LINUX_PINGER, 1, 56, 64));
+            icmp.receive(received(pool, hex(LINUX_ECHO_REQUEST), null));
+            assertEquals(2, icmp.counters().get("NoIpv4"));
+            assertTrue(output.sent.isEmpty());
+
+            icmp.useOutput(output);
+            assertEquals(SendResult.SENT, session.send(LINUX_PINGER, 2, 56, 64));
+            assertEquals(1, output.sent.size());
+        }
+    }
+
+    @Test
     void requestCarriesIdentifierSequenceTimestampAndIputilsPattern() {
         Heard heard = new Heard();
         try (EchoSession session = icmp.open(heard)) {
