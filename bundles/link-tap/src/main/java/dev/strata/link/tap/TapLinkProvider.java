@@ -3,11 +3,16 @@ package dev.strata.link.tap;
 import java.io.IOException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 import dev.strata.api.buffer.BufferPool;
 import dev.strata.api.ether.MacAddress;
@@ -23,16 +28,46 @@ import dev.strata.api.link.LinkRequest;
  * (bundle stopped, framework shutting down on SIGTERM), so TAP devices the stack created
  * disappear from Linux with it.
  */
-@Component(service = LinkProvider.class, property = LinkProvider.TYPE_PROPERTY + "=tap")
+@Component(service = LinkProvider.class, property = LinkProvider.TYPE_PROPERTY + "=tap", configurationPid = TapLinkProvider.PID)
+@Designate(ocd = TapLinkProvider.Config.class)
 public final class TapLinkProvider implements LinkProvider {
 
+    static final String PID = "dev.strata.link.tap";
+
+    /** Settings of the TAP driver ({@code etc/dev.strata.link.tap.cfg}). */
+    @ObjectClassDefinition(name = "Strata TAP driver", description = "How TAP links read frames.")
+    public @interface Config {
+        @AttributeDefinition(description = "Microseconds the reader keeps polling without sleeping after the last frame "
+                + "(like net.core.busy_poll): lower latency while traffic flows, one core busy meanwhile; 0 to always sleep")
+        int busyPollMicros() default DEFAULT_BUSY_POLL_MICROS;
+    }
+
+    /**
+     * Long enough to bridge the gaps of a request/response conversation (ping -i 0.002 sends
+     * every 2 ms), short enough that a link at rest stops spinning at once.
+     */
+    static final int DEFAULT_BUSY_POLL_MICROS = 5000;
+
     private final BufferPool bufferPool;
+    private volatile long busyPollNanos;
     private final Set<TapLink> links = ConcurrentHashMap.newKeySet();
     private volatile boolean active = true;
 
     @Activate
-    public TapLinkProvider(@Reference(name = "bufferPool") BufferPool bufferPool) {
+    public TapLinkProvider(@Reference(name = "bufferPool") BufferPool bufferPool, Config config) {
         this.bufferPool = bufferPool;
+        modified(config);
+    }
+
+    /** A provider whose links always sleep when idle (no busy polling); for tests. */
+    TapLinkProvider(BufferPool bufferPool) {
+        this.bufferPool = bufferPool;
+    }
+
+    /** New settings apply to links opened from now on. */
+    @Modified
+    void modified(Config config) {
+        busyPollNanos = TimeUnit.MICROSECONDS.toNanos(Math.max(0, config.busyPollMicros()));
     }
 
     @Override
@@ -45,7 +80,7 @@ public final class TapLinkProvider implements LinkProvider {
         long mac = request.macAddress() == LinkRequest.ANY_MAC
                 ? MacAddress.randomLocal()
                 : request.macAddress() & 0xffff_ffff_ffffL;
-        TapLink link = new TapLink(request.name(), mac, opened.mtu(), opened.fd(), bufferPool, links::remove);
+        TapLink link = new TapLink(request.name(), mac, opened.mtu(), opened.fd(), bufferPool, links::remove, busyPollNanos);
         links.add(link);
         if (!active) {
             link.close();

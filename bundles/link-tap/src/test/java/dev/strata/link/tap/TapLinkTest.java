@@ -100,6 +100,40 @@ class TapLinkTest {
     }
 
     @Test
+    void busyPollingReceivesFramesAndStopsSpinningWhenTheLinkIsIdle() throws Exception {
+        provider.deactivate();
+        provider = new TapLinkProvider(pool, new TapLinkProvider.Config() {
+            @Override
+            public int busyPollMicros() {
+                return 5000;
+            }
+
+            @Override
+            public Class<? extends java.lang.annotation.Annotation> annotationType() {
+                return TapLinkProvider.Config.class;
+            }
+        });
+        String device = nextDevice();
+        Link link = provider.open(new LinkRequest(device, 0, LinkRequest.ANY_MAC, NETNS));
+        Recorder recorder = new Recorder();
+        link.setReceiver(recorder);
+        giveKernelSideAnAddress(device);
+
+        inNamespace("ping", "-c1", "-W1", "198.18.0.2");
+
+        assertNotNull(recorder.await(frame -> etherType(frame) == 0x0806), "no frame read while busy polling");
+        // After 5 ms without frames the reader sleeps in poll(2) again: it uses (almost) no CPU.
+        Thread.sleep(100);
+        Thread reader = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals("strata-tap-" + device)).findFirst().orElseThrow();
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long before = threads.getThreadCpuTime(reader.getId());
+        Thread.sleep(300);
+        long spent = threads.getThreadCpuTime(reader.getId()) - before;
+        assertTrue(spent < 30_000_000L, "idle reader used " + spent / 1_000_000 + " ms of CPU in 300 ms");
+    }
+
+    @Test
     void transmitsAFrameTheKernelCountsAndAnswers() throws Exception {
         String device = nextDevice();
         long mac = 0x02_5a_00_00_00_02L;
