@@ -191,6 +191,11 @@ final class Fakes {
         public NetworkInterface byAddress(int address) {
             return null;
         }
+
+        @Override
+        public boolean setTap(String name, dev.strata.api.netif.FrameTap tap) {
+            return false;
+        }
     }
 
     /** Records added and removed routes; add refuses interfaces other than strata0 and lo, as the real table refuses unknown ones. */

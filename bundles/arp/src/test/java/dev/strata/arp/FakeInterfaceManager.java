@@ -45,4 +45,9 @@ final class FakeInterfaceManager implements InterfaceManager {
         }
         return null;
     }
+
+    @Override
+    public boolean setTap(String name, dev.strata.api.netif.FrameTap tap) {
+        return false;
+    }
 }

@@ -3,6 +3,7 @@ package dev.strata.core;
 import dev.strata.api.buffer.PacketBuffer;
 import dev.strata.api.link.Link;
 import dev.strata.api.link.LinkReceiver;
+import dev.strata.api.netif.FrameTap;
 import dev.strata.api.netif.NetworkInterface;
 
 /**
@@ -12,6 +13,9 @@ import dev.strata.api.netif.NetworkInterface;
  */
 final class Interface implements NetworkInterface, LinkReceiver {
 
+    /** Wall-clock nanoseconds minus monotonic nanoseconds: capture timestamps without a clock read that allocates. */
+    private static final long WALL_CLOCK_OFFSET = System.currentTimeMillis() * 1_000_000L - System.nanoTime();
+
     private final int index;
     private final Link link;
     private final String providerType;
@@ -19,6 +23,7 @@ final class Interface implements NetworkInterface, LinkReceiver {
     private volatile int address;
     private volatile int prefixLength;
     private volatile boolean up;
+    private volatile FrameTap tap;
 
     Interface(int index, Link link, String providerType, InterfaceRegistry registry) {
         this.index = index;
@@ -36,7 +41,32 @@ final class Interface implements NetworkInterface, LinkReceiver {
             return;
         }
         frame.inputInterface(this);
+        FrameTap current = tap;
+        if (current != null) {
+            tapSafely(current, frame, false);
+        }
         input.receive(frame);
+    }
+
+    @Override
+    public boolean transmit(PacketBuffer frame) {
+        FrameTap current = tap;
+        if (current != null) {
+            tapSafely(current, frame, true);
+        }
+        return link.transmit(frame);
+    }
+
+    void tap(FrameTap newTap) {
+        tap = newTap;
+    }
+
+    private void tapSafely(FrameTap current, PacketBuffer frame, boolean outbound) {
+        try {
+            current.frame(this, frame, outbound, System.nanoTime() + WALL_CLOCK_OFFSET);
+        } catch (RuntimeException failure) {
+            // A capture must never cost the frame: drop the tap's failure, keep the packet.
+        }
     }
 
     void assign(int newAddress, int newPrefixLength) {

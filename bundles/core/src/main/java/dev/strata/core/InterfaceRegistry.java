@@ -25,6 +25,7 @@ import dev.strata.api.ipv4.Ipv4Address;
 import dev.strata.api.link.Link;
 import dev.strata.api.link.LinkProvider;
 import dev.strata.api.link.LinkReceiver;
+import dev.strata.api.netif.FrameTap;
 import dev.strata.api.netif.InterfaceConfig;
 import dev.strata.api.netif.InterfaceListener;
 import dev.strata.api.netif.InterfaceManager;
@@ -221,6 +222,19 @@ public final class InterfaceRegistry implements InterfaceManager {
             }
         }
         return null;
+    }
+
+    @Override
+    public boolean setTap(String name, FrameTap tap) {
+        Interface[] current = interfaces;
+        boolean found = false;
+        for (Interface candidate : current) {
+            if (name == null || candidate.name().equals(name)) {
+                candidate.tap(tap);
+                found = true;
+            }
+        }
+        return found;
     }
 
     // ---- internals -------------------------------------------------------------------------

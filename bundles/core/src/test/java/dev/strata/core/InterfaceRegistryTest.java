@@ -184,6 +184,47 @@ class InterfaceRegistryTest {
     }
 
     @Test
+    void aTapSeesFramesBothWaysAndCostsTheFrameNothing() throws IOException {
+        registry.bindLinkLayer(delivered::add);
+        NetworkInterface nif = registry.configure(new InterfaceConfig("strata0", STACK, 24, 0, -1, null));
+        List<String> seen = new ArrayList<>();
+        assertTrue(registry.setTap("strata0", (tapped, frame, outbound, nanos) -> {
+            seen.add((outbound ? "out " : "in ") + tapped.name() + " " + frame.length());
+            assertTrue(nanos > 1_700_000_000_000_000_000L, "wall-clock nanoseconds");
+        }));
+        assertFalse(registry.setTap("nosuch0", null));
+
+        PacketBuffer in = pool.allocate();
+        in.append(60);
+        opened.get(0).inject(in);
+        PacketBuffer out = pool.allocate();
+        out.append(42);
+        assertTrue(nif.transmit(out));
+
+        assertEquals(List.of("in strata0 60", "out strata0 42"), seen);
+        assertEquals(1, delivered.size());
+        assertEquals(1, opened.get(0).sent.size());
+
+        registry.setTap(null, null);
+        PacketBuffer after = pool.allocate();
+        after.append(10);
+        nif.transmit(after);
+        assertEquals(2, seen.size());
+    }
+
+    @Test
+    void aFailingTapDoesNotCostTheFrame() throws IOException {
+        NetworkInterface nif = registry.configure(new InterfaceConfig("strata0", STACK, 24, 0, -1, null));
+        registry.setTap(null, (tapped, frame, outbound, nanos) -> {
+            throw new IllegalStateException("disk full");
+        });
+        PacketBuffer out = pool.allocate();
+        out.append(42);
+        assertTrue(nif.transmit(out));
+        assertEquals(1, opened.get(0).sent.size());
+    }
+
+    @Test
     void stoppingADriverTakesItsInterfacesDown() throws IOException {
         registry.bindLinkProvider(loopback, Map.of(LinkProvider.TYPE_PROPERTY, "loopback"));
         registry.configure(new InterfaceConfig("strata0", STACK, 24, 0, -1, null));

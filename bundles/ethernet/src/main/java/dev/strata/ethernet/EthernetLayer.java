@@ -254,7 +254,7 @@ public final class EthernetLayer implements LinkReceiver, EthernetOutput, Statis
         counters.increment(Counter.OutFrames);
         boolean sent;
         try {
-            sent = networkInterface.link().transmit(packet);
+            sent = networkInterface.transmit(packet);
         } catch (RuntimeException e) {
             // A link must not throw; if one does, the frame's fate is unknown: count, don't release.
             sent = false;

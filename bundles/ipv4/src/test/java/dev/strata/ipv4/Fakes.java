@@ -160,6 +160,11 @@ final class Fakes {
             }
             return null;
         }
+
+        @Override
+        public boolean setTap(String name, dev.strata.api.netif.FrameTap tap) {
+            return false;
+        }
     }
 
     /** One packet handed to the neighbour service. */

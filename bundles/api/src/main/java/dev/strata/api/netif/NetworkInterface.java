@@ -2,6 +2,7 @@ package dev.strata.api.netif;
 
 import org.osgi.annotation.versioning.ProviderType;
 
+import dev.strata.api.buffer.PacketBuffer;
 import dev.strata.api.link.Link;
 import dev.strata.api.link.LinkStatistics;
 
@@ -57,6 +58,15 @@ public interface NetworkInterface {
 
     /** True while the interface is administratively up and its link open. */
     boolean isUp();
+
+    /**
+     * Sends a whole frame on this interface's link, taking ownership of the buffer. Layers
+     * send through the interface rather than the link so that a {@link FrameTap} sees the
+     * frame.
+     */
+    default boolean transmit(PacketBuffer frame) {
+        return link().transmit(frame);
+    }
 
     default LinkStatistics statistics() {
         return link().statistics();

@@ -279,8 +279,11 @@ class LoopbackLinkTest {
                 (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
         Thread delivery = threadNamed("strata-lo");
         PacketBuffer[] frames = new PacketBuffer[256];
-        long senderBytes = 0;
-        long deliveryBytes = 0;
+        // The fewest bytes any measured round allocated: a per-frame allocation would make every
+        // round cost at least 16 bytes a frame, while the JIT or a first park may cost a few
+        // bytes once (seen: 72 bytes in one round of 256 frames on a loaded CI machine).
+        long senderBytes = Long.MAX_VALUE;
+        long deliveryBytes = Long.MAX_VALUE;
         for (int round = 0; round < 20; round++) {
             for (int i = 0; i < frames.length; i++) {
                 frames[i] = frame(i);
@@ -291,14 +294,18 @@ class LoopbackLinkTest {
             for (PacketBuffer frame : frames) {
                 link.transmit(frame);
             }
-            senderBytes = threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - senderBefore;
+            long sent = threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - senderBefore;
             while (delivered.get() < expected) {
                 Thread.onSpinWait();
             }
-            deliveryBytes = threads.getThreadAllocatedBytes(delivery.getId()) - deliveryBefore;
+            long delivering = threads.getThreadAllocatedBytes(delivery.getId()) - deliveryBefore;
+            if (round >= 10) {
+                senderBytes = Math.min(senderBytes, sent);
+                deliveryBytes = Math.min(deliveryBytes, delivering);
+            }
         }
-        assertEquals(0, senderBytes, "bytes allocated by 256 transmits");
-        assertEquals(0, deliveryBytes, "bytes allocated delivering 256 frames");
+        assertTrue(senderBytes < 256, senderBytes + " bytes allocated by 256 transmits, in the best of 10 rounds");
+        assertTrue(deliveryBytes < 256, deliveryBytes + " bytes allocated delivering 256 frames, in the best of 10 rounds");
     }
 
     private static Thread threadNamed(String name) {

