@@ -48,7 +48,11 @@ public final class StrataProcess implements AutoCloseable {
      * fresh {@code dataDir}, and waits until {@code bin/client lb} answers.
      */
     public static StrataProcess start(Path dataDir) {
-        Path home = distribution();
+        return start(distribution(), dataDir);
+    }
+
+    /** As {@link #start(Path)}, from the distribution (or a copy of it) at {@code home}. */
+    public static StrataProcess start(Path home, Path dataDir) {
         try {
             deleteRecursively(dataDir);
             Files.createDirectories(dataDir);
@@ -129,6 +133,31 @@ public final class StrataProcess implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
+        }
+    }
+
+    /** Copies the distribution to {@code target} (replacing it), keeping the scripts executable. */
+    public static Path copyDistribution(Path target) {
+        Path home = distribution();
+        try {
+            deleteRecursively(target);
+            try (var paths = Files.walk(home)) {
+                for (Path source : (Iterable<Path>) paths::iterator) {
+                    Path relative = home.relativize(source);
+                    if (relative.startsWith("data")) {
+                        continue;
+                    }
+                    Path copy = target.resolve(relative.toString());
+                    if (Files.isDirectory(source)) {
+                        Files.createDirectories(copy);
+                    } else {
+                        Files.copy(source, copy, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                    }
+                }
+            }
+            return target;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
