@@ -374,6 +374,26 @@ class UdpReceiveTest {
         assertEquals(1, socket.received.size());
     }
 
+    @Test
+    void survivesRandomBytesAfterTheIpHeader() throws Exception {
+        bound("server", 0, RECEIVER_PORT, true);
+        bound("all", 0, 9, true);
+        java.util.Random random = new java.util.Random(768);
+        for (int i = 0; i < 5_000; i++) {
+            byte[] u = new byte[random.nextInt(64)];
+            random.nextBytes(u);
+            if (u.length >= 4 && random.nextBoolean()) {
+                u[2] = (byte) (RECEIVER_PORT >>> 8); // often aimed at a bound port
+                u[3] = (byte) RECEIVER_PORT;
+            }
+            int destination = random.nextInt(4) == 0 ? Ipv4Address.BROADCAST : LINUX_RECEIVER;
+            receive(datagram(LINUX_SENDER, destination, 17, u));
+        }
+        long accounted = udp.counter(UdpStatistic.IN_DATAGRAMS) + udp.counter(UdpStatistic.IN_ERRORS)
+                + udp.counter(UdpStatistic.NO_PORTS) + udp.counter(UdpStatistic.IGNORED_MULTI);
+        assertTrue(accounted >= 5_000, "every datagram counted somewhere: " + udp.counters());
+    }
+
     // ---- allocation ---------------------------------------------------------------------------
 
     @Test
