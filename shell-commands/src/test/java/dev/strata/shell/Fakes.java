@@ -19,6 +19,12 @@ import dev.strata.api.neighbour.NeighbourService;
 import dev.strata.api.netif.InterfaceConfig;
 import dev.strata.api.netif.InterfaceManager;
 import dev.strata.api.netif.NetworkInterface;
+import dev.strata.api.socket.DatagramSocket;
+import dev.strata.api.socket.ListeningSocket;
+import dev.strata.api.socket.SocketInfo;
+import dev.strata.api.socket.SocketSelector;
+import dev.strata.api.socket.SocketService;
+import dev.strata.api.socket.StreamSocket;
 
 /** Small hand-written fakes of the API services the commands call, recording every change asked of them. */
 final class Fakes {
@@ -258,6 +264,36 @@ final class Fakes {
                 removed.add(address);
             }
             return found;
+        }
+    }
+
+    /** A socket layer that only lists sockets, for netstat and ss. */
+    static final class FakeSocketService implements SocketService {
+        final List<SocketInfo> sockets = new ArrayList<>();
+
+        @Override
+        public DatagramSocket openDatagram() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public StreamSocket openStream() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public ListeningSocket openListening() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public SocketSelector openSelector() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public List<SocketInfo> sockets() {
+            return List.copyOf(sockets);
         }
     }
 }
