@@ -78,6 +78,11 @@ public class StackPaxIT {
 
     @Configuration
     public Option[] configuration() {
+        return frameworkOptions(strataBundles());
+    }
+
+    /** Felix with the run time the distribution ships and the given Strata modules' jars, offline. */
+    static Option[] frameworkOptions(String[] modules) {
         String root = requiredProperty("strata.root");
         String version = requiredProperty("strata.version");
         String itDir = requiredProperty("strata.it.dir");
@@ -97,7 +102,7 @@ public class StackPaxIT {
         options.add(mavenBundle("org.apache.felix", "org.apache.felix.configadmin", requiredProperty("felix.configadmin.version")));
         options.add(mavenBundle("org.apache.felix", "org.apache.felix.gogo.runtime", requiredProperty("gogo.runtime.version")));
         options.add(mavenBundle("net.java.dev.jna", "jna", requiredProperty("jna.version")));
-        for (String module : strataBundles()) {
+        for (String module : modules) {
             String artifact = "strata-" + module.substring(module.lastIndexOf('/') + 1);
             File jar = new File(root, module + "/target/" + artifact + "-" + version + ".jar");
             if (!jar.isFile()) {
@@ -372,7 +377,7 @@ public class StackPaxIT {
         trackers.clear();
     }
 
-    private static String requiredProperty(String name) {
+    static String requiredProperty(String name) {
         String value = System.getProperty(name);
         if (value == null) {
             throw new IllegalStateException("system property " + name + " not set (run through Maven: mvn -B verify)");
