@@ -99,6 +99,19 @@ final class PortTable {
     }
 
     /** The bindings on {@code port}, or null when none; the array must not be modified. */
+    /** The endpoints bound to exactly {@code address} (not the wildcard); a snapshot. */
+    java.util.List<DatagramEndpoint> boundTo(int address) {
+        synchronized (lock) {
+            java.util.List<DatagramEndpoint> found = new java.util.ArrayList<>();
+            for (Binding binding : byEndpoint.values()) {
+                if (binding.address == address) {
+                    found.add(binding.endpoint);
+                }
+            }
+            return found;
+        }
+    }
+
     Binding[] bindings(int port) {
         return ports.get(port);
     }

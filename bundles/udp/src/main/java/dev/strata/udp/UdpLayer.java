@@ -115,8 +115,20 @@ public final class UdpLayer implements DatagramProtocol, IpProtocolHandler, Inte
 
     @Override
     public void interfaceDown(NetworkInterface networkInterface) {
-        // Sockets bound to its address stay bound, as on Linux; they receive nothing meanwhile.
+        // Sockets bound to its address stay bound, as on Linux, but learn of it at once (SPEC
+        // section 3, ifconfig NAME down: "sockets on its address get an error, nothing hangs"):
+        // their next call, or the one blocked now, fails with ENETDOWN.
         addresses.interfaceDown(networkInterface);
+        int address = networkInterface.ipv4Address();
+        if (address != 0) {
+            for (DatagramEndpoint endpoint : ports.boundTo(address)) {
+                try {
+                    endpoint.error(SocketError.ENETDOWN, address);
+                } catch (RuntimeException failure) {
+                    counters.increment(UdpStatistic.CALLBACK_FAILED);
+                }
+            }
+        }
     }
 
     // ---- DatagramProtocol ---------------------------------------------------------------------

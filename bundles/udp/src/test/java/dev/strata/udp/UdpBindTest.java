@@ -134,6 +134,21 @@ class UdpBindTest {
     }
 
     @Test
+    void socketsBoundToTheAddressOfAnInterfaceGoingDownGetEnetdown() throws Exception {
+        FakeEndpoint onAddress = socket();
+        FakeEndpoint onWildcard = socket();
+        udp.bind(onAddress, ADDRESS, 53, false);
+        udp.bind(onWildcard, 0, 54, false);
+
+        udp.interfaceDown(nif);
+
+        assertEquals(1, onAddress.errors.size());
+        assertEquals(SocketError.ENETDOWN, onAddress.errors.get(0).error());
+        assertEquals(ADDRESS, onAddress.errors.get(0).from());
+        assertTrue(onWildcard.errors.isEmpty());
+    }
+
+    @Test
     void refusesPortsOutOfRange() {
         assertEquals(SocketError.EINVAL, bindFails(0, 65536, false));
         assertEquals(SocketError.EINVAL, bindFails(0, -1, false));
