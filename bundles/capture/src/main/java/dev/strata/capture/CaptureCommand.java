@@ -26,13 +26,17 @@ import dev.strata.api.netif.InterfaceManager;
  * {@value CaptureSession#THREAD_NAME} writes them out. With no capture running no tap is
  * set, so capture costs nothing.
  *
- * <p>Without {@code -i} the capture covers the interfaces that are up when it starts. A
+ * <p>Without {@code -i} the capture covers the interfaces that are up when it starts. On a
+ * loopback interface each frame is written once, on arrival, as tcpdump shows {@code lo}. A
  * relative FILE is taken in the directory named by the system property
  * {@value #DATA_PROPERTY} (the distribution's {@code data/}), else the working directory.
  * One capture runs at a time; stopping this bundle stops it and closes its file.
  */
 @Descriptor("capture frames into a pcap file (tcpdump -w)")
-@Component(service = CaptureCommand.class, property = {"osgi.command.scope=net", "osgi.command.function=capture"})
+// Immediate: the running capture lives in this component, which a delayed component would
+// lose each time Gogo releases the service after a command.
+@Component(service = CaptureCommand.class, immediate = true,
+        property = {"osgi.command.scope=net", "osgi.command.function=capture"})
 public class CaptureCommand {
 
     static final String USAGE = "Usage: capture start [-i NAME] FILE | capture stop";

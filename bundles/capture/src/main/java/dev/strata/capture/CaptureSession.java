@@ -70,6 +70,11 @@ final class CaptureSession implements FrameTap {
 
     @Override
     public void frame(NetworkInterface networkInterface, PacketBuffer frame, boolean outbound, long timestampNanos) {
+        if (outbound && networkInterface.isLoopback()) {
+            // A loopback frame is seen leaving and again arriving; Linux's tcpdump -i lo shows
+            // it once (checked here: one ping, two lines), so keep the arrival only.
+            return;
+        }
         ring.add(frame, timestampNanos);
     }
 

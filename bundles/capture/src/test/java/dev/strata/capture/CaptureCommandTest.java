@@ -86,11 +86,21 @@ class CaptureCommandTest {
         run("start", directory.resolve("all.pcap").toString());
         assertEquals(new FakeInterfaces.TapCall(null, interfaces.tap("lo")), interfaces.calls.get(0));
         assertTrue(interfaces.tap("lo") == interfaces.tap("strata0"));
-        send("lo", Frames.icmpEchoRequest(), true);
+        send("lo", Frames.icmpEchoRequest(), false);
         send("strata0", Frames.icmpEchoRequest(), false);
         assertEquals(List.of("2 packets captured, 0 dropped"), run("stop"));
         assertEquals(new FakeInterfaces.TapCall(null, null), interfaces.calls.get(1));
         assertTrue(interfaces.taps.isEmpty());
+    }
+
+    @Test
+    void showsALoopbackFrameOnceAsTcpdumpDoesOnLo() {
+        run("start", "-i", "lo", directory.resolve("lo.pcap").toString());
+        send("lo", Frames.icmpEchoRequest(), true);
+        send("lo", Frames.icmpEchoRequest(), false);
+        send("lo", Frames.udpDatagram(), true);
+        send("lo", Frames.udpDatagram(), false);
+        assertEquals(List.of("2 packets captured, 0 dropped"), run("stop"));
     }
 
     @Test
@@ -205,6 +215,15 @@ class CaptureCommandTest {
             processor.stop();
             threadIo.stop();
         }
+    }
+
+    /** A delayed component would be deactivated, and its capture lost, whenever Gogo releases it after a command. */
+    @Test
+    void isAnImmediateGogoCommandInScopeNet() throws IOException {
+        String xml = Files.readString(Path.of("target", "classes", "OSGI-INF", CaptureCommand.class.getName() + ".xml"));
+        assertTrue(xml.contains("immediate=\"true\""), xml);
+        assertTrue(xml.contains("<property name=\"osgi.command.scope\" type=\"String\" value=\"net\"/>"), xml);
+        assertTrue(xml.contains("<property name=\"osgi.command.function\" type=\"String\" value=\"capture\"/>"), xml);
     }
 
     /** tshark (Wireshark's reader; .ci/run installs it) reads the file: three frames, nothing malformed. */

@@ -103,6 +103,11 @@ final class FakeInterfaces implements InterfaceManager {
             }
 
             @Override
+            public boolean isLoopback() {
+                return "lo".equals(name);
+            }
+
+            @Override
             public boolean isUp() {
                 return true;
             }

@@ -130,8 +130,9 @@ final class UdpService {
             served++;
             if (kind == Kind.DISCARD) {
                 // RFC 863: "simply throws away any data it receives".
-                counters.increment(ServiceStatistic.DiscardDatagrams);
+                // Bytes first: whoever sees the datagram counted sees its bytes too.
                 counters.add(ServiceStatistic.DiscardBytes, length);
+                counters.increment(ServiceStatistic.DiscardDatagrams);
                 continue;
             }
             buffer.flip();
@@ -139,8 +140,8 @@ final class UdpService {
                 // RFC 862: "Once a datagram is received, the data from it is sent back in an
                 // answering datagram" - to the sender's address and port.
                 int sent = socket.send(buffer, from.address(), from.port());
-                counters.increment(ServiceStatistic.EchoDatagrams);
                 counters.add(ServiceStatistic.EchoBytes, sent);
+                counters.increment(ServiceStatistic.EchoDatagrams);
             } catch (NetSocketException e) {
                 if (e.error() == SocketError.EBADF) {
                     return CLOSED;

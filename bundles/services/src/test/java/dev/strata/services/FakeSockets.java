@@ -45,6 +45,9 @@ final class FakeSockets implements SocketService {
     boolean keepBindingWhileStopped = true;
     /** While UDP is stopped, whether the selector reports bound sockets ready anyway (the worst case for a busy loop). */
     boolean readyWhileStopped;
+    /** When true, sends are counted in {@link #sentCount} and their bytes not kept (the allocation test). */
+    volatile boolean countSendsOnly;
+    final java.util.concurrent.atomic.AtomicLong sentCount = new java.util.concurrent.atomic.AtomicLong();
     /** When set, every send fails with this error (no route back, say). */
     volatile SocketError sendError;
 
@@ -63,7 +66,13 @@ final class FakeSockets implements SocketService {
         if (socket == null || !socket.open) {
             return false;
         }
-        socket.queue.add(new Datagram(payload.clone(), address, port));
+        return deliver(socket, new Datagram(payload.clone(), address, port));
+    }
+
+    /** Queues {@code datagram} as it is (no copy), for the allocation test. */
+    synchronized boolean deliver(FakeDatagramSocket socket, Datagram datagram) {
+        socket.queue.add(datagram);
+        socket.queuedBytes += datagram.payload().length;
         notifyAll();
         return true;
     }
@@ -103,6 +112,7 @@ final class FakeSockets implements SocketService {
 
     final class FakeDatagramSocket implements DatagramSocket {
         final ArrayDeque<Datagram> queue = new ArrayDeque<>();
+        int queuedBytes;
         boolean open = true;
         boolean blocking = true;
         boolean reuseAddress;
@@ -190,6 +200,7 @@ final class FakeSockets implements SocketService {
                     bound.remove(localPort);
                 }
                 queue.clear();
+                queuedBytes = 0;
                 FakeSockets.this.notifyAll();
             }
         }
@@ -227,6 +238,12 @@ final class FakeSockets implements SocketService {
             if (sendError != null) {
                 throw new NetSocketException(sendError, "sendto");
             }
+            if (countSendsOnly) {
+                int length = data.remaining();
+                data.position(data.limit());
+                sentCount.incrementAndGet();
+                return length;
+            }
             byte[] payload = new byte[data.remaining()];
             data.get(payload);
             sent.add(new Datagram(payload, address, port));
@@ -249,6 +266,7 @@ final class FakeSockets implements SocketService {
                 if (datagram == null) {
                     throw new NetSocketException(SocketError.EAGAIN, "recvfrom");
                 }
+                queuedBytes -= datagram.payload().length;
                 into.put(datagram.payload(), 0, Math.min(into.remaining(), datagram.payload().length));
                 from.set(datagram.address(), datagram.port());
                 return datagram.payload().length;
@@ -277,11 +295,7 @@ final class FakeSockets implements SocketService {
         @Override
         public int receiveQueueBytes() {
             synchronized (FakeSockets.this) {
-                int bytes = 0;
-                for (Datagram datagram : queue) {
-                    bytes += datagram.payload().length;
-                }
-                return bytes;
+                return queuedBytes;
             }
         }
 
@@ -315,7 +329,8 @@ final class FakeSockets implements SocketService {
                 long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
                 ready.clear();
                 while (true) {
-                    for (FakeKey key : keys) {
+                    for (int i = 0; i < keys.size(); i++) {
+                        FakeKey key = keys.get(i);
                         if (key.valid && (key.interest & READ) != 0 && key.socket.ready()) {
                             ready.add(key);
                         }
