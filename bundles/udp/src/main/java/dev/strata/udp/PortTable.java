@@ -133,11 +133,11 @@ final class PortTable {
             return false;
         }
         DatagramEndpoint endpoint = binding.endpoint;
-        int remote = endpoint.remoteAddress();
+        int remote = endpoint.peerAddress();
         if (remote != 0 && remote != source) {
             return false;
         }
-        int remotePort = endpoint.remotePort();
+        int remotePort = endpoint.peerPort();
         return remotePort == 0 || remotePort == sourcePort;
     }
 
@@ -160,10 +160,10 @@ final class PortTable {
                 continue;
             }
             int score = 0;
-            if (binding.endpoint.remoteAddress() != 0) {
+            if (binding.endpoint.peerAddress() != 0) {
                 score += 4;
             }
-            if (binding.endpoint.remotePort() != 0) {
+            if (binding.endpoint.peerPort() != 0) {
                 score += 4;
             }
             if (binding.address != 0) {

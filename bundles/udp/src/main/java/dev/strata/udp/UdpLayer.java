@@ -162,7 +162,7 @@ public final class UdpLayer implements DatagramProtocol, IpProtocolHandler, Inte
         if (destinationPort <= 0 || destinationPort > 65535) {
             throw failed(payload, UdpStatistic.OUT_INVALID, SocketError.EINVAL);
         }
-        int sourcePort = endpoint.localPort();
+        int sourcePort = endpoint.boundPort();
         if (sourcePort <= 0 || sourcePort > 65535 || payload.headroom() < UdpHeader.LENGTH) {
             throw failed(payload, UdpStatistic.OUT_INVALID, SocketError.EINVAL);
         }
@@ -170,7 +170,7 @@ public final class UdpLayer implements DatagramProtocol, IpProtocolHandler, Inte
         if (output == null) {
             throw failed(payload, UdpStatistic.NO_IPV4, SocketError.ENETDOWN);
         }
-        int source = endpoint.localAddress();
+        int source = endpoint.boundAddress();
         // A socket bound to every address (or to a broadcast or group, which is no source,
         // RFC 1122 3.2.1.3) sends from the address of the route's interface.
         if (source == Ipv4Address.ANY || source == Ipv4Address.BROADCAST || Ipv4Address.isMulticast(source)
@@ -393,7 +393,7 @@ public final class UdpLayer implements DatagramProtocol, IpProtocolHandler, Inte
                 }
                 bound = true;
                 DatagramEndpoint endpoint = binding.endpoint;
-                if (remote != Ipv4Address.ANY && endpoint.remoteAddress() == remote && endpoint.remotePort() == remotePort) {
+                if (remote != Ipv4Address.ANY && endpoint.peerAddress() == remote && endpoint.peerPort() == remotePort) {
                     counters.increment(UdpStatistic.ICMP_ERRORS_DELIVERED);
                     try {
                         endpoint.error(error, reporter(quoted, remote));

@@ -42,22 +42,22 @@ class FakeEndpoint implements DatagramEndpoint {
     }
 
     @Override
-    public int localAddress() {
+    public int boundAddress() {
         return localAddress;
     }
 
     @Override
-    public int localPort() {
+    public int boundPort() {
         return localPort;
     }
 
     @Override
-    public int remoteAddress() {
+    public int peerAddress() {
         return remoteAddress;
     }
 
     @Override
-    public int remotePort() {
+    public int peerPort() {
         return remotePort;
     }
 

@@ -13,17 +13,20 @@ import dev.strata.api.socket.SocketError;
 @ConsumerType
 public interface DatagramEndpoint {
 
+    // Named bound/peer rather than local/remote: the socket layer's sockets implement this
+    // interface and NetSocket, whose localAddress()/remoteAddress() return InetSocketAddress.
+
     /** The bound local address, 0 for every address. */
-    int localAddress();
+    int boundAddress();
 
     /** The bound local port. */
-    int localPort();
+    int boundPort();
 
     /** The connected peer's address, 0 when not connected (then datagrams from anyone match). */
-    int remoteAddress();
+    int peerAddress();
 
     /** The connected peer's port, 0 when not connected. */
-    int remotePort();
+    int peerPort();
 
     /**
      * A datagram for this socket. Takes ownership of {@code payload} (region: the UDP
