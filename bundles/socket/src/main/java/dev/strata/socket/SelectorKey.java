@@ -7,7 +7,7 @@ import dev.strata.api.socket.SocketSelector;
 final class SelectorKey implements SocketSelector.Key {
 
     private final SocketSelectorImpl selector;
-    private final SelectableSocket socket;
+    private final StrataSocket socket;
     private volatile int interest;
     private volatile boolean edgeTriggered;
     private volatile Object attachment;
@@ -17,7 +17,7 @@ final class SelectorKey implements SocketSelector.Key {
     /** Written by the selecting thread only. */
     private int ready;
 
-    SelectorKey(SocketSelectorImpl selector, SelectableSocket socket, int interest, boolean edgeTriggered, Object attachment) {
+    SelectorKey(SocketSelectorImpl selector, StrataSocket socket, int interest, boolean edgeTriggered, Object attachment) {
         this.selector = selector;
         this.socket = socket;
         this.interest = interest;
@@ -36,7 +36,7 @@ final class SelectorKey implements SocketSelector.Key {
         return selector;
     }
 
-    SelectableSocket selectable() {
+    StrataSocket selectable() {
         return socket;
     }
 

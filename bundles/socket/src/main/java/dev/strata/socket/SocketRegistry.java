@@ -1,13 +1,17 @@
 package dev.strata.socket;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -19,59 +23,85 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 import dev.strata.api.buffer.BufferPool;
 import dev.strata.api.socket.SocketInfo;
+import dev.strata.api.stats.Counters;
+import dev.strata.api.stats.StatisticsProvider;
 import dev.strata.api.transport.DatagramProtocol;
 
 /**
- * Every socket of every bundle, and the transports under them. One per framework; the
- * bundle-scoped {@link SocketServiceImpl}s open sockets through it.
+ * Every socket of every bundle, and the transports under them: one per framework, shared by
+ * the bundle-scoped {@link SocketServiceImpl}s that open sockets through it. Its counters are
+ * the {@code Sockets} section of {@code stats}.
  *
- * <p>Transports come and go (the UDP bundle stopped, updated, replaced); sockets stay. When a
- * UDP transport arrives, every socket that was bound is bound on it again at its old address
- * and port, so an application's socket works again without knowing anything happened.
+ * <p>Transports come and go (the UDP bundle stopped, updated, replaced); sockets stay. UDP is
+ * the layer below, and it never references the socket layer, so a plain dynamic reference
+ * is enough (no cycle to break with a lazy lookup). While no UDP is bound, every socket
+ * operation that needs it fails at once with EPROTONOSUPPORT. When a UDP transport arrives,
+ * every socket that was bound is bound on it again at its old address and port, so an
+ * application's socket works again without knowing anything happened; if the port was taken
+ * meanwhile, the socket reports EADDRINUSE on its next call. When the transport leaves, its
+ * bindings are forgotten without calling it (it is going away, and drops its own table).
+ *
+ * <p>Threads: asynchronous receives are completed on one daemon thread,
+ * {@code strata-socket-async}, started on first use and stopped on deactivation, so that the
+ * callbacks an application chains on a {@link java.util.concurrent.CompletionStage} never run
+ * on the stack's receive threads (a slow callback would stall every socket on that link).
  */
-@Component(service = SocketRegistry.class, immediate = true)
-public class SocketRegistry {
+@Component(service = {SocketRegistry.class, StatisticsProvider.class}, immediate = true)
+public class SocketRegistry implements StatisticsProvider {
 
     private final BufferPool pool;
-    private final Set<NetSocketHandle> sockets = ConcurrentHashMap.newKeySet();
+    private final Counters<SocketStatistic> counters = new Counters<>("Sockets", SocketStatistic.class);
+    private final Set<StrataSocket> sockets = ConcurrentHashMap.newKeySet();
     private volatile DatagramProtocol udp;
-    /** Completes async stages off the stack's threads, so user callbacks never run on them. */
-    private final ExecutorService completions = Executors.newSingleThreadExecutor(task -> {
-        Thread thread = new Thread(task, "strata-socket-async");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ExecutorService completions;
 
     @Activate
     public SocketRegistry(@Reference(name = "pool") BufferPool pool) {
         this.pool = pool;
+        ThreadPoolExecutor executor = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), task -> {
+            Thread thread = new Thread(task, "strata-socket-async");
+            thread.setDaemon(true);
+            return thread;
+        });
+        executor.allowCoreThreadTimeOut(true); // no idle thread once nobody uses async sockets
+        this.completions = executor;
     }
 
+    /** Closes every socket (the socket bundle stops, or its buffer pool went away). */
     @Deactivate
     void deactivate() {
-        for (NetSocketHandle socket : new ArrayList<>(sockets)) {
+        for (StrataSocket socket : new ArrayList<>(sockets)) {
             socket.close();
         }
         completions.shutdown();
     }
 
+    // ---- the UDP transport -----------------------------------------------------------------------
+
     @Reference(name = "udp", cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY, target = "(" + DatagramProtocol.PROPERTY + "=udp)")
     void bindUdp(DatagramProtocol protocol) {
         udp = protocol;
-        for (NetSocketHandle socket : sockets) {
-            if (socket.socket() instanceof UdpSocket datagram) {
+        for (StrataSocket socket : sockets) {
+            if (socket instanceof UdpSocket datagram) {
                 datagram.rebind(protocol);
             }
         }
     }
 
     void unbindUdp(DatagramProtocol protocol) {
+        // GREEDY replaces by binding the new one first: only forget the one that leaves.
         if (udp == protocol) {
             udp = null;
         }
+        for (StrataSocket socket : sockets) {
+            if (socket instanceof UdpSocket datagram) {
+                datagram.forget(protocol);
+            }
+        }
     }
 
+    /** The UDP transport now, or null while none runs. */
     DatagramProtocol udp() {
         return udp;
     }
@@ -80,50 +110,89 @@ public class SocketRegistry {
         return pool;
     }
 
-    UdpSocket openUdp(String owner) {
-        UdpSocket socket = new UdpSocket(this, owner);
-        sockets.add(new NetSocketHandle.Udp(socket));
+    // ---- sockets -----------------------------------------------------------------------------
+
+    UdpSocket openUdp(Owner owner) {
+        return opened(new UdpSocket(this, owner));
+    }
+
+    TcpSocket openTcp(Owner owner) {
+        return opened(new TcpSocket(this, owner));
+    }
+
+    TcpListeningSocket openTcpListening(Owner owner) {
+        return opened(new TcpListeningSocket(this, owner));
+    }
+
+    private <S extends StrataSocket> S opened(S socket) {
+        sockets.add(socket);
+        counters.increment(SocketStatistic.OPENED);
         return socket;
     }
 
-    TcpSocket openTcp(String owner) {
-        TcpSocket socket = new TcpSocket(this, owner);
-        sockets.add(new NetSocketHandle.Tcp(socket));
-        return socket;
-    }
-
-    TcpListeningSocket openTcpListening(String owner) {
-        TcpListeningSocket socket = new TcpListeningSocket(this, owner);
-        sockets.add(new NetSocketHandle.TcpListening(socket));
-        return socket;
-    }
-
-    void closed(Object socket) {
-        sockets.removeIf(handle -> handle.socket() == socket);
-    }
-
-    /** Closes every socket {@code owner} opened (its bundle stopped using the service). */
-    void closeAll(String owner) {
-        for (NetSocketHandle socket : new ArrayList<>(sockets)) {
-            if (socket.owner().equals(owner)) {
-                socket.close();
-            }
+    /** Called by a socket once, as it closes. */
+    void closed(StrataSocket socket) {
+        if (sockets.remove(socket)) {
+            counters.increment(SocketStatistic.CLOSED);
         }
     }
 
+    /** Closes every socket {@code owner} opened (its bundle stopped using the service); returns how many. */
+    int closeAll(Owner owner) {
+        int closed = 0;
+        for (StrataSocket socket : new ArrayList<>(sockets)) {
+            if (socket.owner() == owner) {
+                socket.close();
+                counters.increment(SocketStatistic.CLOSED_WITH_OWNER);
+                closed++;
+            }
+        }
+        return closed;
+    }
+
+    /** Every open socket's row, TCP before UDP as netstat prints them, by local port. */
     List<SocketInfo> sockets() {
         List<SocketInfo> all = new ArrayList<>();
-        for (NetSocketHandle socket : sockets) {
+        for (StrataSocket socket : sockets) {
             SocketInfo info = socket.info();
             if (info != null) {
                 all.add(info);
             }
         }
-        all.sort((a, b) -> a.protocol().equals(b.protocol())
-                ? Integer.compare(a.localPort(), b.localPort()) : a.protocol().compareTo(b.protocol()));
+        all.sort(Comparator.comparing(SocketInfo::protocol)
+                .thenComparingInt(SocketInfo::localPort));
         return all;
     }
 
+    /** Open sockets of every kind. */
+    int size() {
+        return sockets.size();
+    }
+
+    // ---- counters, async completions ---------------------------------------------------------
+
+    void count(SocketStatistic statistic) {
+        counters.increment(statistic);
+    }
+
+    long get(SocketStatistic statistic) {
+        return counters.get(statistic);
+    }
+
+    @Override
+    public String protocol() {
+        return counters.protocol();
+    }
+
+    @Override
+    public Map<String, Long> counters() {
+        return counters.counters();
+    }
+
+    /**
+     * Completes {@code stage} on the completion thread: in submission order, so stages of one
+     * socket complete in the order their datagrams were taken, and off the caller's thread.
+     */
     <T> void complete(CompletableFuture<T> stage, T value) {
         try {
             completions.execute(() -> stage.complete(value));
@@ -132,6 +201,7 @@ public class SocketRegistry {
         }
     }
 
+    /** As {@link #complete}, exceptionally. */
     void fail(CompletableFuture<?> stage, Throwable failure) {
         try {
             completions.execute(() -> stage.completeExceptionally(failure));

@@ -5,42 +5,77 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 
 import dev.strata.api.socket.NetSocket;
 import dev.strata.api.socket.SocketSelector;
 
 /**
- * A readiness selector in the manner of epoll: sockets push their keys onto a ready queue
- * when their state changes (a datagram arrives, an error is reported), and {@link #select}
- * looks only at queued keys, so its cost follows the number of busy sockets, not of
- * registered ones.
+ * A readiness selector in the manner of Linux's epoll: a socket pushes its keys onto the
+ * selector's ready queue when its readiness may have changed (a datagram arrived, an error
+ * was stored, the socket was shut down or closed), and {@link #select} looks only at queued
+ * keys, so its cost follows the number of busy sockets, not of registered ones.
  *
- * <p>A level-triggered key that is still ready after being returned goes back on the queue
- * (as epoll puts a level-triggered item back on its ready list), so the next select returns
- * it again; an edge-triggered key is only queued again by the next change. The selecting
- * thread parks with {@link LockSupport}; nothing is allocated per select or per signal.
+ * <h2>Level- and edge-triggered</h2>
+ * A level-triggered key that was ready when {@code select} returned it goes back on the ready
+ * queue (as epoll puts a level-triggered item back on its ready list): the next
+ * {@code select} looks at it again and returns it as long as its socket stays ready, e.g.
+ * while a datagram is queued. An edge-triggered key is queued again only by the next change:
+ * with epoll's {@code EPOLLET} semantics, <em>every new datagram</em> re-arms READ (not only
+ * the transition from empty to non-empty), so a reader that did not drain the queue hears
+ * again at the next arrival, but not before; the reader should drain until EAGAIN. WRITE is
+ * always ready on UDP: level-triggered it is returned by every select, edge-triggered once,
+ * at registration.
+ *
+ * <h2>Threads and allocation</h2>
+ * One thread selects; sockets signal from any thread (UDP's receive threads), and
+ * {@link #wakeup}, {@link #register}, {@link Key#interest(int)} and {@link Key#cancel()} work
+ * from any thread. The selecting thread parks with {@link LockSupport}; a signal takes the
+ * selector's lock briefly, queues the key if it is not queued already, and unparks the
+ * selecting thread. Neither {@code select} nor a signal allocates: the ready queue and the
+ * returned list are reused (the list is valid until the next {@code select}).
  */
 final class SocketSelectorImpl implements SocketSelector {
 
     private final Object lock = new Object();
+    /** Keys whose sockets signalled (or which are level-triggered and were ready); guarded by lock. */
     private final ArrayDeque<SelectorKey> readyQueue = new ArrayDeque<>();
-    private final List<SocketSelector.Key> selected = new ArrayList<>();
+    /** Level-triggered keys to queue again after a collection; guarded by lock. */
     private final List<SelectorKey> requeue = new ArrayList<>();
+    /** Every valid key; guarded by lock. */
     private final List<SelectorKey> all = new ArrayList<>();
+    /** What select returns; the selecting thread's own. */
+    private final List<SocketSelector.Key> selected = new ArrayList<>();
+    private final Consumer<SocketSelectorImpl> onClose;
     private volatile Thread waiter;
     private volatile boolean wakeup;
     private volatile boolean closed;
 
+    SocketSelectorImpl() {
+        this(selector -> { });
+    }
+
+    /** A selector that tells {@code onClose} when it closes (its service forgets it). */
+    SocketSelectorImpl(Consumer<SocketSelectorImpl> onClose) {
+        this.onClose = onClose;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalArgumentException if {@code socket} was not opened by this stack's SocketService
+     * @throws IllegalStateException if the selector or the socket is closed
+     */
     @Override
     public Key register(NetSocket socket, int interest, boolean edgeTriggered, Object attachment) {
-        if (!(socket instanceof SelectableSocket selectable)) {
+        if (!(socket instanceof StrataSocket selectable)) {
             throw new IllegalArgumentException("not a socket of this stack: " + socket);
         }
         if (closed) {
             throw new IllegalStateException("selector closed");
         }
         if (!socket.isOpen()) {
-            throw new IllegalStateException("socket closed");
+            throw new IllegalStateException("socket closed: " + socket);
         }
         SelectorKey key = selectable.keys().of(this);
         if (key != null) {
@@ -52,6 +87,11 @@ final class SocketSelectorImpl implements SocketSelector {
             all.add(key);
         }
         selectable.keys().add(key);
+        if (!socket.isOpen()) {
+            // closed while we registered: its close may have missed this key
+            key.cancel();
+            throw new IllegalStateException("socket closed: " + socket);
+        }
         key.signal(); // it may be ready already
         return key;
     }
@@ -65,6 +105,9 @@ final class SocketSelectorImpl implements SocketSelector {
             if (!selected.isEmpty() || timeoutMillis < 0 || wakeup) {
                 break;
             }
+            // Publish ourselves before looking at the queue one last time: a signal after the
+            // look sees the waiter and unparks it (LockSupport keeps the permit if we have not
+            // parked yet), so no signal is lost.
             waiter = Thread.currentThread();
             synchronized (lock) {
                 if (!readyQueue.isEmpty() || wakeup || closed) {
@@ -83,16 +126,15 @@ final class SocketSelectorImpl implements SocketSelector {
                 LockSupport.parkNanos(this, left);
             }
             waiter = null;
-            if (Thread.interrupted()) {
-                Thread.currentThread().interrupt();
-                break;
+            if (Thread.currentThread().isInterrupted()) {
+                break; // as epoll_wait returns EINTR; the interrupt stays set for the caller
             }
         }
         wakeup = false;
         return selected;
     }
 
-    /** Moves ready keys from the queue to {@link #selected}, putting level-triggered ones back. */
+    /** Moves ready keys from the queue to {@link #selected}, queueing level-triggered ones again. */
     private void collect() {
         synchronized (lock) {
             SelectorKey key;
@@ -119,6 +161,7 @@ final class SocketSelectorImpl implements SocketSelector {
         }
     }
 
+    /** A key's socket signalled: queue the key (once) and wake the selecting thread. */
     void enqueue(SelectorKey key) {
         Thread toWake;
         synchronized (lock) {
@@ -156,6 +199,11 @@ final class SocketSelectorImpl implements SocketSelector {
         }
     }
 
+    /** True until {@link #close}. */
+    boolean isOpen() {
+        return !closed;
+    }
+
     @Override
     public void close() {
         List<SelectorKey> keys;
@@ -171,5 +219,6 @@ final class SocketSelectorImpl implements SocketSelector {
             key.cancel();
         }
         wakeup();
+        onClose.accept(this);
     }
 }

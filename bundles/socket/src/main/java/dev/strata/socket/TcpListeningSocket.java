@@ -8,19 +8,24 @@ import java.util.concurrent.CompletionStage;
 import dev.strata.api.socket.ListeningSocket;
 import dev.strata.api.socket.NetSocketException;
 import dev.strata.api.socket.SocketError;
+import dev.strata.api.socket.SocketInfo;
 import dev.strata.api.socket.StreamSocket;
 
-/** A passive TCP socket; like {@link TcpSocket}, it waits for the TCP transport (issue 4). */
-final class TcpListeningSocket implements ListeningSocket, SelectableSocket {
+/**
+ * A passive TCP socket, WAITING FOR THE TCP TRANSPORT like {@link TcpSocket} (issue 4): bind,
+ * listen and accept fail at once with EPROTONOSUPPORT ("TCP is not running"); options,
+ * blocking mode and close work.
+ */
+final class TcpListeningSocket implements ListeningSocket, StrataSocket {
 
     private final SocketRegistry registry;
-    private final String owner;
+    private final Owner owner;
     private final TcpOptions options = new TcpOptions();
     private final KeyList keys = new KeyList();
     private volatile boolean open = true;
     private volatile boolean blocking = true;
 
-    TcpListeningSocket(SocketRegistry registry, String owner) {
+    TcpListeningSocket(SocketRegistry registry, Owner owner) {
         this.registry = registry;
         this.owner = owner;
     }
@@ -46,7 +51,7 @@ final class TcpListeningSocket implements ListeningSocket, SelectableSocket {
     @Override
     public StreamSocket accept() throws NetSocketException {
         ensureOpen("accept");
-        throw new NetSocketException(SocketError.EINVAL, "accept", "not listening");
+        throw TcpSocket.notRunning("accept");
     }
 
     @Override
@@ -125,7 +130,13 @@ final class TcpListeningSocket implements ListeningSocket, SelectableSocket {
         return keys;
     }
 
-    String owner() {
+    @Override
+    public Owner owner() {
         return owner;
+    }
+
+    @Override
+    public SocketInfo info() {
+        return null;
     }
 }

@@ -11,27 +11,32 @@ import java.util.concurrent.CompletionStage;
 
 import dev.strata.api.socket.NetSocketException;
 import dev.strata.api.socket.SocketError;
+import dev.strata.api.socket.SocketInfo;
 import dev.strata.api.socket.StreamSocket;
 
 /**
- * A TCP socket as the application holds it. The TCP transport (issue 4) plugs in under it;
- * until then every operation that needs the protocol fails at once with EPROTONOSUPPORT,
- * while options, blocking mode and close behave as they will.
+ * A TCP socket as the application holds it, WAITING FOR THE TCP TRANSPORT: issue 4 adds the
+ * transport SPI (a {@code StreamProtocol} beside {@code DatagramProtocol}) and plugs it in
+ * here. Until then every operation that needs the protocol (bind, connect, read, write) fails
+ * at once with EPROTONOSUPPORT ("TCP is not running"), as the socket API promises while a
+ * protocol bundle is away; options, blocking mode, the streams and close already behave as
+ * they will.
  */
-final class TcpSocket implements StreamSocket, SelectableSocket {
+final class TcpSocket implements StreamSocket, StrataSocket {
 
     private final SocketRegistry registry;
-    private final String owner;
+    private final Owner owner;
     private final TcpOptions options = new TcpOptions();
     private final KeyList keys = new KeyList();
     private volatile boolean open = true;
     private volatile boolean blocking = true;
 
-    TcpSocket(SocketRegistry registry, String owner) {
+    TcpSocket(SocketRegistry registry, Owner owner) {
         this.registry = registry;
         this.owner = owner;
     }
 
+    /** The failure of every operation that needs TCP while no TCP transport exists. */
     static NetSocketException notRunning(String operation) {
         return new NetSocketException(SocketError.EPROTONOSUPPORT, operation, "TCP is not running");
     }
@@ -62,13 +67,13 @@ final class TcpSocket implements StreamSocket, SelectableSocket {
     @Override
     public int read(ByteBuffer into) throws NetSocketException {
         ensureOpen("read");
-        throw new NetSocketException(SocketError.ENOTCONN, "read");
+        throw notRunning("read");
     }
 
     @Override
     public int write(ByteBuffer from) throws NetSocketException {
         ensureOpen("write");
-        throw new NetSocketException(SocketError.ENOTCONN, "write");
+        throw notRunning("write");
     }
 
     @Override
@@ -89,6 +94,7 @@ final class TcpSocket implements StreamSocket, SelectableSocket {
         }
     }
 
+    /** {@inheritDoc} Failures arrive as the {@link NetSocketException} (an IOException) of {@link #read}. */
     @Override
     public InputStream inputStream() {
         return new InputStream() {
@@ -100,11 +106,20 @@ final class TcpSocket implements StreamSocket, SelectableSocket {
 
             @Override
             public int read(byte[] bytes, int offset, int length) throws IOException {
+                if (length == 0) {
+                    return 0;
+                }
                 return TcpSocket.this.read(ByteBuffer.wrap(bytes, offset, length));
+            }
+
+            @Override
+            public void close() throws IOException {
+                shutdownQuietly(Shutdown.READ);
             }
         };
     }
 
+    /** {@inheritDoc} A write blocks until every byte is taken (or fails), as {@link #write} in blocking mode. */
     @Override
     public OutputStream outputStream() {
         return new OutputStream() {
@@ -120,7 +135,23 @@ final class TcpSocket implements StreamSocket, SelectableSocket {
                     TcpSocket.this.write(data);
                 }
             }
+
+            @Override
+            public void close() throws IOException {
+                shutdownQuietly(Shutdown.WRITE);
+            }
         };
+    }
+
+    /** Closing a stream of a socket that is not (or no longer) connected has nothing to shut down. */
+    private void shutdownQuietly(Shutdown how) throws NetSocketException {
+        try {
+            shutdown(how);
+        } catch (NetSocketException e) {
+            if (e.error() != SocketError.ENOTCONN && e.error() != SocketError.EBADF) {
+                throw e;
+            }
+        }
     }
 
     @Override
@@ -155,6 +186,7 @@ final class TcpSocket implements StreamSocket, SelectableSocket {
         return blocking;
     }
 
+    /** Never connected yet: ENOTCONN, as {@code shutdown(2)} on an unconnected TCP socket. */
     @Override
     public void shutdown(Shutdown how) throws NetSocketException {
         ensureOpen("shutdown");
@@ -180,6 +212,7 @@ final class TcpSocket implements StreamSocket, SelectableSocket {
         return "tcp";
     }
 
+    /** Nothing is ever ready without a transport. */
     @Override
     public int readyOps() {
         return 0;
@@ -190,7 +223,14 @@ final class TcpSocket implements StreamSocket, SelectableSocket {
         return keys;
     }
 
-    String owner() {
+    @Override
+    public Owner owner() {
         return owner;
+    }
+
+    /** An unbound TCP socket has no netstat row (Linux shows none either). */
+    @Override
+    public SocketInfo info() {
+        return null;
     }
 }

@@ -225,9 +225,24 @@ class UdpSocketTest {
     @Test
     void shutdownOfReadingEndsReceivesAndOfWritingRefusesSends() throws Exception {
         DatagramSocket a = bound(5000);
+        a.connect(new InetSocketAddress("127.0.0.1", 6000));
         a.shutdown(NetSocket.Shutdown.READ);
         assertEquals(-1, a.receive(ByteBuffer.allocate(4), new SocketEndpoint()));
+        assertNull(a.receive(ByteBuffer.allocate(4)), "end of data, no waiting");
+        assertNull(a.receiveAsync(ByteBuffer.allocate(4)).toCompletableFuture().get(2, TimeUnit.SECONDS));
         a.shutdown(NetSocket.Shutdown.WRITE);
+        assertEquals(SocketError.EPIPE, assertThrows(NetSocketException.class, () -> a.send(text("x"), 0x7f00_0001, 6000)).error());
+    }
+
+    @Test
+    void shutdownOfAnUnconnectedSocketTakesEffectAndReportsEnotconnAsLinuxDoes() throws Exception {
+        DatagramSocket a = bound(5000);
+        DatagramSocket b = bound(6000);
+        b.send(text("queued"), 0x7f00_0001, 5000);
+        NetSocketException notConnected = assertThrows(NetSocketException.class, () -> a.shutdown(NetSocket.Shutdown.BOTH));
+        assertEquals("shutdown: Transport endpoint is not connected", notConnected.getMessage());
+        assertEquals(6, a.receive(ByteBuffer.allocate(10), new SocketEndpoint()), "what was queued can still be read");
+        assertEquals(-1, a.receive(ByteBuffer.allocate(10), new SocketEndpoint()), "then end of data");
         assertEquals(SocketError.EPIPE, assertThrows(NetSocketException.class, () -> a.send(text("x"), 0x7f00_0001, 6000)).error());
     }
 
