@@ -22,6 +22,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.strata.api.buffer.BufferPool;
+import dev.strata.api.buffer.PacketBuffer;
 import dev.strata.api.socket.DatagramSocket;
 import dev.strata.api.socket.NetSocket;
 import dev.strata.api.socket.NetSocketException;
@@ -29,6 +30,7 @@ import dev.strata.api.socket.SocketEndpoint;
 import dev.strata.api.socket.SocketError;
 import dev.strata.api.socket.SocketInfo;
 import dev.strata.api.socket.StrataSocketOptions;
+import dev.strata.api.transport.DatagramEndpoint;
 
 class UdpSocketTest {
 
@@ -46,6 +48,7 @@ class UdpSocketTest {
     @AfterEach
     void closeAndCheckForLeaks() {
         opened.forEach(NetSocket::close);
+        registry.deactivate();
         assertEquals(0, pool.outstanding(), "leaked buffers");
     }
 
@@ -100,6 +103,7 @@ class UdpSocketTest {
         long start = System.nanoTime();
         NetSocketException timeout = assertThrows(NetSocketException.class, () -> b.receive(ByteBuffer.allocate(10)));
         assertEquals(SocketError.EAGAIN, timeout.error());
+        assertEquals("recvfrom: Resource temporarily unavailable", timeout.getMessage(), "as Linux's perror says it");
         assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(45));
     }
 
@@ -139,6 +143,205 @@ class UdpSocketTest {
         }
         assertEquals(3, udp.dropped, "two datagrams of 100 bytes fit in 250");
         assertEquals(200, b.receiveQueueBytes());
+        assertEquals(3, ((UdpSocket) b).drops());
+        assertEquals(3, registry.get(SocketStatistic.RCVBUF_ERRORS));
+        assertEquals(3L, registry.counters().get("RcvbufErrors"));
+
+        PacketBuffer one = pool.allocate(60);
+        one.append(60); // 200 + 60 > 250
+        assertFalse(((DatagramEndpoint) b).deliver(one, FakeUdp.LOCALHOST, 5000, FakeUdp.LOCALHOST),
+                "deliver says false, so that UDP counts RcvbufErrors; the buffer was released (checked after the test)");
+        b.receive(ByteBuffer.allocate(100));
+        b.receive(ByteBuffer.allocate(100));
+        a.send(ByteBuffer.allocate(100), 0x7f00_0001, 6000);
+        assertEquals(100, b.receiveQueueBytes(), "room again once read");
+    }
+
+    @Test
+    void anEmptyQueueTakesOneDatagramLargerThanTheWholeBuffer() throws Exception {
+        DatagramSocket a = bound(5000);
+        DatagramSocket b = bound(6000);
+        b.setOption(StandardSocketOptions.SO_RCVBUF, 100);
+        a.send(ByteBuffer.allocate(1000), 0x7f00_0001, 6000);
+        a.send(ByteBuffer.allocate(1), 0x7f00_0001, 6000);
+        assertEquals(1000, b.receiveQueueBytes(), "as Linux, which admits a datagram while the buffer is not yet full");
+        assertEquals(1, udp.dropped);
+    }
+
+    @Test
+    void theLargestUdpPayloadIsSentAndReceivedWhole() throws Exception {
+        DatagramSocket a = bound(5000);
+        DatagramSocket b = bound(6000);
+        ByteBuffer big = ByteBuffer.allocate(DatagramSocket.MAX_PAYLOAD);
+        for (int i = 0; i < big.capacity(); i++) {
+            big.put(i, (byte) (i * 7));
+        }
+        assertEquals(65507, a.send(big, 0x7f00_0001, 6000));
+        ByteBuffer into = ByteBuffer.allocate(70_000);
+        assertEquals(65507, b.receive(into, new SocketEndpoint()));
+        into.flip();
+        big.rewind();
+        assertEquals(big, into);
+    }
+
+    @Test
+    void anErrorStoredByTheProtocolFailsTheNextReceiveOnceAndWakesABlockedOne() throws Exception {
+        DatagramSocket a = bound(5000);
+        a.connect(new InetSocketAddress("127.0.0.1", 7777));
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread receiver = new Thread(() -> {
+            try {
+                a.receive(ByteBuffer.allocate(10));
+            } catch (Throwable t) {
+                failure.set(t);
+            }
+        });
+        receiver.start();
+        Thread.sleep(50);
+        ((DatagramEndpoint) a).error(SocketError.ECONNREFUSED, FakeUdp.LOCALHOST);
+        receiver.join(2000);
+        assertFalse(receiver.isAlive(), "the blocked receive was not woken by the error");
+        assertEquals("recvfrom: Connection refused", failure.get().getMessage());
+
+        ((DatagramEndpoint) a).error(SocketError.EHOSTUNREACH, FakeUdp.LOCALHOST);
+        a.configureBlocking(false);
+        assertEquals(SocketError.EHOSTUNREACH, assertThrows(NetSocketException.class, () -> a.receive(ByteBuffer.allocate(4))).error());
+        assertEquals(SocketError.EAGAIN, assertThrows(NetSocketException.class, () -> a.receive(ByteBuffer.allocate(4))).error(),
+                "cleared once reported");
+        assertEquals(2, registry.get(SocketStatistic.ERRORS_REPORTED));
+    }
+
+    @Test
+    void connectBindsAnUnboundSocketAndSendGoesToThePeer() throws Exception {
+        DatagramSocket b = bound(6000);
+        DatagramSocket a = open();
+        a.connect(new InetSocketAddress("127.0.0.1", 6000));
+        assertTrue(a.localAddress().getPort() >= 49152, "connect(2) binds an ephemeral port");
+        assertEquals(new InetSocketAddress("127.0.0.1", 6000), a.remoteAddress());
+        a.send(text("to the peer"));
+        assertEquals(a.localAddress().getPort(), b.receive(ByteBuffer.allocate(20)).getPort());
+        a.disconnect();
+        assertNull(a.remoteAddress());
+        assertEquals(SocketError.ENOTCONN, assertThrows(NetSocketException.class, () -> a.send(text("x"))).error());
+        assertEquals(SocketError.EINVAL, assertThrows(NetSocketException.class,
+                () -> a.connect(new InetSocketAddress("127.0.0.1", 0))).error());
+    }
+
+    @Test
+    void bindingTwiceIsEinvalAndAClosedSocketAnswersEbadf() throws Exception {
+        DatagramSocket a = bound(5000);
+        assertEquals(SocketError.EINVAL, assertThrows(NetSocketException.class,
+                () -> a.bind(new InetSocketAddress("127.0.0.1", 5001))).error());
+        DatagramSocket other = open();
+        assertEquals(SocketError.EADDRINUSE, assertThrows(NetSocketException.class,
+                () -> other.bind(new InetSocketAddress("127.0.0.1", 5000))).error());
+        a.close();
+        a.close(); // idempotent
+        assertFalse(a.isOpen());
+        assertNull(udp.bound[5000], "the port is released");
+        assertEquals("sendto: Bad file descriptor", assertThrows(NetSocketException.class,
+                () -> a.send(text("x"), 0x7f00_0001, 6000)).getMessage());
+        assertEquals(SocketError.EBADF, assertThrows(NetSocketException.class, () -> a.receive(ByteBuffer.allocate(4))).error());
+        assertEquals(SocketError.EBADF, assertThrows(NetSocketException.class,
+                () -> a.getOption(StandardSocketOptions.SO_RCVBUF)).error());
+        assertEquals(SocketError.EBADF, assertThrows(ExecutionException.class,
+                () -> a.receiveAsync(ByteBuffer.allocate(4)).toCompletableFuture().get(2, TimeUnit.SECONDS))
+                .getCause() instanceof NetSocketException e ? e.error() : null);
+    }
+
+    @Test
+    void optionsHaveLinuxDefaultsAndRefuseNonsense() throws Exception {
+        DatagramSocket a = open();
+        assertEquals(212_992, a.getOption(StandardSocketOptions.SO_RCVBUF), "net.core.rmem_default");
+        assertEquals(false, a.getOption(StandardSocketOptions.SO_BROADCAST));
+        assertEquals(false, a.getOption(StandardSocketOptions.SO_REUSEADDR));
+        assertEquals(64, a.getOption(StrataSocketOptions.IP_TTL));
+        assertEquals(0, a.getOption(StrataSocketOptions.SO_RCVTIMEO));
+        a.setOption(StandardSocketOptions.IP_TOS, 0x10);
+        assertEquals(0x10, a.getOption(StandardSocketOptions.IP_TOS));
+        a.setOption(StrataSocketOptions.SO_RCVTIMEO, 250);
+        assertEquals(250, a.getOption(StrataSocketOptions.SO_RCVTIMEO));
+        assertEquals(SocketError.EINVAL, assertThrows(NetSocketException.class,
+                () -> a.setOption(StandardSocketOptions.TCP_NODELAY, true)).error());
+        assertEquals(SocketError.EINVAL, assertThrows(NetSocketException.class,
+                () -> a.setOption(StandardSocketOptions.SO_RCVBUF, 0)).error());
+        assertEquals(SocketError.EINVAL, assertThrows(NetSocketException.class,
+                () -> a.setOption(StrataSocketOptions.SO_RCVTIMEO, -1)).error());
+        assertTrue(a.isBlocking());
+        assertEquals("udp", a.protocol());
+    }
+
+    @Test
+    void anAsynchronousReceiveTakesAQueuedDatagramAndAnErrorFailsAPendingOne() throws Exception {
+        DatagramSocket a = bound(5000);
+        DatagramSocket b = bound(6000);
+        a.send(text("queued"), 0x7f00_0001, 6000);
+        ByteBuffer into = ByteBuffer.allocate(10);
+        assertEquals(5000, b.receiveAsync(into).toCompletableFuture().get(2, TimeUnit.SECONDS).getPort());
+        assertEquals(6, into.position());
+
+        CompletionStage<InetSocketAddress> pending = b.receiveAsync(ByteBuffer.allocate(10));
+        ((DatagramEndpoint) b).error(SocketError.ECONNREFUSED, FakeUdp.LOCALHOST);
+        ExecutionException refused = assertThrows(ExecutionException.class, () -> pending.toCompletableFuture().get(2, TimeUnit.SECONDS));
+        assertEquals(SocketError.ECONNREFUSED, ((NetSocketException) refused.getCause()).error());
+    }
+
+    @Test
+    void callbacksOfAsynchronousReceivesRunOffTheDeliveringThread() throws Exception {
+        DatagramSocket a = bound(5000);
+        DatagramSocket b = bound(6000);
+        AtomicReference<String> callbackThread = new AtomicReference<>();
+        CompletionStage<Void> done = b.receiveAsync(ByteBuffer.allocate(10))
+                .thenAccept(from -> callbackThread.set(Thread.currentThread().getName()));
+        a.send(text("x"), 0x7f00_0001, 6000); // FakeUdp delivers on this thread
+        done.toCompletableFuture().get(2, TimeUnit.SECONDS);
+        assertEquals("strata-socket-async", callbackThread.get());
+    }
+
+    @Test
+    void aReceiverBlockedForEveryDatagramAllocatesNothingPerDatagram() throws Exception {
+        DatagramSocket b = bound(6000);
+        DatagramEndpoint endpoint = (DatagramEndpoint) b;
+        int warmUp = 20_000;
+        int count = 10_000;
+        AtomicReference<Throwable> linkFailure = new AtomicReference<>();
+        // A link thread: one datagram at a time, each once the last was read, so that the
+        // receiver waits for nearly every one of them.
+        Thread link = new Thread(() -> {
+            try {
+                for (int i = 0; i < warmUp + count; i++) {
+                    while (b.receiveQueueBytes() != 0) {
+                        Thread.onSpinWait();
+                    }
+                    PacketBuffer datagram = pool.allocate();
+                    int at = datagram.append(32);
+                    datagram.putI32(at, i);
+                    endpoint.deliver(datagram, FakeUdp.LOCALHOST, 5000, FakeUdp.LOCALHOST);
+                }
+            } catch (Throwable t) {
+                linkFailure.set(t);
+            }
+        }, "fake-link");
+        ByteBuffer in = ByteBuffer.allocateDirect(64);
+        SocketEndpoint from = new SocketEndpoint();
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        link.start();
+        for (int i = 0; i < warmUp; i++) {
+            in.clear();
+            b.receive(in, from);
+        }
+        long before = threads.getThreadAllocatedBytes(Thread.currentThread().getId());
+        for (int i = warmUp; i < warmUp + count; i++) {
+            in.clear();
+            assertEquals(32, b.receive(in, from));
+            if (in.getInt(0) != i) {
+                throw new AssertionError("datagram " + in.getInt(0) + " where " + i + " was due");
+            }
+        }
+        long allocated = threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
+        link.join(5000);
+        assertNull(linkFailure.get());
+        assertTrue(allocated < count, allocated + " bytes allocated by " + count + " blocking receives");
     }
 
     @Test
