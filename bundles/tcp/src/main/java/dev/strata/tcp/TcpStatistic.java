@@ -1,0 +1,76 @@
+package dev.strata.tcp;
+
+/**
+ * The TCP counters, named as Linux's {@code /proc/net/snmp} names the SNMP Tcp group (RFC
+ * 4022), then Strata's reasons for dropping segments.
+ */
+enum TcpStatistic {
+    // ---- the SNMP Tcp group, as Linux prints it -----------------------------------------------
+    /** Connections that went CLOSED -> SYN-SENT (active opens). */
+    ACTIVE_OPENS("ActiveOpens"),
+    /** Connections that went LISTEN -> SYN-RECEIVED (passive opens). */
+    PASSIVE_OPENS("PassiveOpens"),
+    /** Connections that went SYN-SENT/SYN-RECEIVED -> CLOSED, or SYN-RECEIVED -> LISTEN. */
+    ATTEMPT_FAILS("AttemptFails"),
+    /** Connections that went ESTABLISHED/CLOSE-WAIT -> CLOSED by a reset. */
+    ESTAB_RESETS("EstabResets"),
+    /** Connections now in ESTABLISHED or CLOSE-WAIT (a gauge). */
+    CURR_ESTAB("CurrEstab"),
+    /** Segments received, the erroneous ones included. */
+    IN_SEGS("InSegs"),
+    /** Segments sent, retransmissions excluded. */
+    OUT_SEGS("OutSegs"),
+    /** Segments retransmitted. */
+    RETRANS_SEGS("RetransSegs"),
+    /** Segments received in error (bad header, bad checksum, bad options). */
+    IN_ERRS("InErrs"),
+    /** Segments sent with RST. */
+    OUT_RSTS("OutRsts"),
+    /** Segments whose checksum did not verify. */
+    IN_CSUM_ERRORS("InCsumErrors"),
+
+    // ---- received segments dropped, by reason ----------------------------------------------------
+    /** Shorter than the 20-byte header. */
+    TOO_SHORT("TooShort"),
+    /** Data offset below 5 words or beyond the segment (RFC 9293 3.1). */
+    BAD_DATA_OFFSET("BadDataOffset"),
+    /** An option whose length is short, too long for its kind, or runs past the header. */
+    BAD_OPTION("BadOption"),
+    /** Sent from or to port 0, or from a broadcast/multicast address. */
+    BAD_ADDRESS("BadAddress"),
+    /** Failed the acceptability test of RFC 9293 3.10.7.4 (answered with an ACK unless RST). */
+    OUT_OF_WINDOW("OutOfWindow"),
+    /** An ACK for data never sent (RFC 9293 3.10.7.4, "If the ACK acks something not yet sent"). */
+    ACK_TOO_NEW("AckTooNew"),
+    /** A challenge ACK was sent (RFC 5961 3.2, 4.2, 5.2). */
+    CHALLENGE_ACKS("ChallengeAcks"),
+    /** A challenge ACK was due but the rate limit held it back (RFC 5961 7). */
+    CHALLENGE_ACKS_LIMITED("ChallengeAcksLimited"),
+    /** A SYN to a listener whose SYN queue was full. */
+    SYN_QUEUE_FULL("SynQueueFull"),
+    /** A completed handshake the full accept queue could not take. */
+    ACCEPT_QUEUE_FULL("AcceptQueueFull"),
+    /** Out-of-order data that did not fit the out-of-order queue. */
+    OFO_DROPPED("OfoDropped"),
+    /** Out-of-order segments queued. */
+    OFO_QUEUED("OfoQueue"),
+    /** A handler's callback threw; the exception was swallowed. */
+    CALLBACK_FAILED("CallbackFailed"),
+
+    // ---- sends that failed ---------------------------------------------------------------------------
+    /** No IPv4 layer was running. */
+    NO_IPV4("NoIpv4"),
+    /** IPv4 refused a segment (no route, interface down). */
+    OUT_FAILED("OutFailed");
+
+    private final String label;
+
+    TcpStatistic(String label) {
+        this.label = label;
+    }
+
+    @Override
+    public String toString() {
+        return label;
+    }
+}
