@@ -73,7 +73,7 @@ ip netns exec "$tapns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf
 STRATA_DATA="$data" "$dist/bin/strata" </dev/null >"$data/strata.log" 2>&1 &
 strata_pid=$!
 for _ in $(seq 240); do
-    client lb >/dev/null 2>&1 && break
+    client ifconfig >/dev/null 2>&1 && break   # the commands, not only the control channel
     kill -0 "$strata_pid" 2>/dev/null || { echo "udp-echo-rate: bin/strata exited:" >&2; cat "$data/strata.log" >&2; exit 1; }
     sleep 0.25
 done

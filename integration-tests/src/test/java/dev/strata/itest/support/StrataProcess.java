@@ -45,7 +45,7 @@ public final class StrataProcess implements AutoCloseable {
 
     /**
      * Starts {@code bin/strata} with stdin from /dev/null (headless) and STRATA_DATA set to a
-     * fresh {@code dataDir}, and waits until {@code bin/client lb} answers.
+     * fresh {@code dataDir}, and waits until {@code bin/client lb} and {@code bin/client ifconfig} answer.
      */
     public static StrataProcess start(Path dataDir) {
         return start(distribution(), dataDir);
@@ -78,8 +78,10 @@ public final class StrataProcess implements AutoCloseable {
             if (!process.isAlive()) {
                 throw new AssertionError("bin/strata exited with " + process.exitValue() + "; its output:\n" + log());
             }
+            // lb answers as soon as the control channel is up; the stack's commands register
+            // a moment later (a test's first ifconfig once got "Command not found")
             last = client("lb");
-            if (last.succeeded()) {
+            if (last.succeeded() && (last = client("ifconfig")).succeeded()) {
                 return;
             }
             sleep(250);
