@@ -179,6 +179,128 @@ class SocketSelectorTest {
         assertEquals(0, udp.dropped);
     }
 
+    @Test
+    void aSelectInProgressReturnsWhenADatagramArrivesOnAnotherThread() throws Exception {
+        selector.register(b, SocketSelector.READ, false, "b");
+        Thread link = new Thread(() -> {
+            sleep(50);
+            try {
+                a.send(ByteBuffer.allocate(8), LOCALHOST, 6000);
+            } catch (NetSocketException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        link.start();
+        List<SocketSelector.Key> ready = selector.select(5000);
+        assertEquals(1, ready.size(), "woken by the arrival, not by the timeout");
+        assertEquals("b", ready.get(0).attachment());
+        link.join();
+        b.receive(ByteBuffer.allocate(8), new SocketEndpoint());
+    }
+
+    @Test
+    void aWakeupBeforeSelectMakesTheNextSelectReturnAtOnceOnlyOnce() {
+        selector.register(b, SocketSelector.READ, false, null);
+        selector.wakeup();
+        long start = System.nanoTime();
+        assertTrue(selector.select(0).isEmpty());
+        assertTrue(System.nanoTime() - start < 1_000_000_000L);
+        start = System.nanoTime();
+        assertTrue(selector.select(30).isEmpty());
+        assertTrue(System.nanoTime() - start >= 25_000_000L, "the wakeup was used up");
+    }
+
+    @Test
+    void closingTheSelectorCancelsItsKeysAndEndsASelectButLeavesTheSockets() throws Exception {
+        SocketSelector.Key key = selector.register(b, SocketSelector.READ, false, null);
+        Thread selecting = new Thread(() -> selector.select(0));
+        selecting.start();
+        sleep(50);
+        selector.close();
+        selecting.join(2000);
+        assertFalse(selecting.isAlive());
+        assertFalse(key.isValid());
+        assertEquals(0, selector.size());
+        assertTrue(b.isOpen());
+        assertTrue(selector.select(-1).isEmpty());
+        assertThrows(IllegalStateException.class, () -> selector.register(a, SocketSelector.READ, false, null));
+    }
+
+    @Test
+    void aStoredErrorAShutdownOrACloseMakesTheSocketReadable() throws Exception {
+        selector.register(b, SocketSelector.READ, true, null);
+        assertTrue(selector.select(-1).isEmpty());
+        ((dev.strata.api.transport.DatagramEndpoint) b).error(SocketError.ECONNREFUSED, LOCALHOST);
+        assertEquals(1, selector.select(1000).size(), "readable: the receive reports the error");
+        assertEquals(SocketError.ECONNREFUSED, assertThrows(NetSocketException.class,
+                () -> b.receive(ByteBuffer.allocate(8), new SocketEndpoint())).error());
+
+        selector.register(a, SocketSelector.READ, false, "a");
+        assertThrows(NetSocketException.class, () -> a.shutdown(dev.strata.api.socket.NetSocket.Shutdown.READ)); // ENOTCONN, applied
+        List<SocketSelector.Key> ready = selector.select(1000);
+        assertEquals(1, ready.size());
+        assertEquals("a", ready.get(0).attachment(), "readable: the receive returns -1 at once");
+        assertEquals(-1, a.receive(ByteBuffer.allocate(8), new SocketEndpoint()));
+    }
+
+    @Test
+    void changingTheInterestTakesEffectOnTheNextSelect() throws Exception {
+        SocketSelector.Key key = selector.register(b, SocketSelector.READ | SocketSelector.WRITE, false, null);
+        a.send(ByteBuffer.allocate(8), LOCALHOST, 6000);
+        assertEquals(SocketSelector.READ | SocketSelector.WRITE, selector.select(1000).get(0).ready());
+        key.interest(SocketSelector.WRITE);
+        assertEquals(SocketSelector.WRITE, selector.select(1000).get(0).ready());
+        key.interest(0);
+        assertTrue(selector.select(-1).isEmpty());
+        assertSame(key, selector.register(b, SocketSelector.READ, false, "again"), "one key per socket and selector");
+        assertEquals("again", selector.select(1000).get(0).attachment());
+        b.receive(ByteBuffer.allocate(8), new SocketEndpoint());
+    }
+
+    @Test
+    void anEdgeTriggeredKeyRegisteredOnAReadySocketIsReportedOnce() throws Exception {
+        a.send(ByteBuffer.allocate(8), LOCALHOST, 6000);
+        selector.register(b, SocketSelector.READ, true, null);
+        assertEquals(1, selector.select(1000).size());
+        assertTrue(selector.select(-1).isEmpty());
+        b.receive(ByteBuffer.allocate(8), new SocketEndpoint());
+    }
+
+    @Test
+    void aSelectorLoopAllocatesNothingPerDatagram() throws Exception {
+        SocketSelector.Key keyB = selector.register(b, SocketSelector.READ, false, null);
+        ByteBuffer out = ByteBuffer.allocateDirect(64);
+        ByteBuffer in = ByteBuffer.allocateDirect(64);
+        SocketEndpoint from = new SocketEndpoint();
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long thread = Thread.currentThread().getId();
+        int count = 10_000;
+        long allocated = 0;
+        for (int round = 0; round < 3; round++) { // the first rounds warm up the pool, the ring and the JIT
+            long before = threads.getThreadAllocatedBytes(thread);
+            int received = 0;
+            for (int i = 0; i < count; i++) {
+                out.clear();
+                out.putInt(0, i);
+                a.send(out, LOCALHOST, 6000);
+                List<SocketSelector.Key> ready = selector.select(1000);
+                for (int k = 0; k < ready.size(); k++) {
+                    // level-triggered: one datagram per readiness, no EAGAIN needed
+                    in.clear();
+                    ((DatagramSocket) ready.get(k).socket()).receive(in, from);
+                    if (in.getInt(0) != i) {
+                        throw new AssertionError("datagram " + in.getInt(0) + " where " + i + " was due");
+                    }
+                    received++;
+                }
+            }
+            allocated = threads.getThreadAllocatedBytes(thread) - before;
+            assertEquals(count, received);
+        }
+        assertTrue(keyB.isValid());
+        assertTrue(allocated < count, allocated + " bytes allocated for " + count + " datagrams through the selector");
+    }
+
     private static void sleep(long millis) {
         try {
             Thread.sleep(millis);
