@@ -1,0 +1,143 @@
+package dev.strata.tcp;
+
+import java.nio.ByteBuffer;
+
+import dev.strata.api.buffer.PacketBuffer;
+
+/**
+ * The receive buffer and the out-of-order queue in one ring over a byte array (SO_RCVBUF):
+ * in-order bytes not yet read sit at the front; a segment that arrives ahead of RCV.NXT is
+ * copied straight to its place further on, and its range [start, end) of stream positions
+ * is remembered (at most {@link #MAX_RANGES}, merged when they touch). When the gap before
+ * them fills, the ranges join the in-order bytes. Bytes before RCV.NXT are never written
+ * again, so duplicates and overlaps cannot corrupt what the application reads.
+ *
+ * <p>Positions are counts of stream bytes since the connection began (long, no wrap); the
+ * connection maps them to sequence numbers. Plain data, part of the {@link Tcb}.
+ */
+final class ReceiveBuffer {
+
+    /** Out-of-order ranges kept at most (Linux bounds its queue by memory; this by count). */
+    static final int MAX_RANGES = 16;
+
+    final byte[] ring;
+    /** Stream position of the next byte the application reads. */
+    long readPosition;
+    /** Stream position of the end of the in-order bytes (RCV.NXT's position). */
+    long inOrderEnd;
+    /** Out-of-order ranges, sorted, disjoint and not touching: starts and ends. */
+    final long[] rangeStart = new long[MAX_RANGES];
+    final long[] rangeEnd = new long[MAX_RANGES];
+    int rangeCount;
+
+    ReceiveBuffer(int capacity) {
+        ring = new byte[capacity];
+    }
+
+    int capacity() {
+        return ring.length;
+    }
+
+    /** In-order bytes waiting to be read (Recv-Q). */
+    int readable() {
+        return (int) (inOrderEnd - readPosition);
+    }
+
+    /** Room after the in-order bytes: the receive window to offer (RFC 9293 3.8.6.2). */
+    int window() {
+        return ring.length - readable();
+    }
+
+    /**
+     * Stores {@code count} bytes from {@code from} at {@code index} whose first byte is
+     * {@code offset} bytes after RCV.NXT (0: in order). Bytes beyond the buffer's end are cut
+     * off (the sender overran the window). Returns how far RCV.NXT moves (0 for a segment
+     * only queued out of order), or -1 when the segment was out of order and the queue had no
+     * room for another range (nothing stored).
+     */
+    int store(long offset, PacketBuffer from, int index, int count) {
+        long start = inOrderEnd + Math.max(0, offset);
+        long end = Math.min(inOrderEnd + offset + count, readPosition + ring.length);
+        if (end <= start) {
+            return 0;
+        }
+        if (start > inOrderEnd && !insertRange(start, end)) {
+            return -1;
+        }
+        int skip = (int) (start - (inOrderEnd + offset));
+        copyIn(start, from, index + skip, (int) (end - start));
+        if (start > inOrderEnd) {
+            return 0;
+        }
+        long before = inOrderEnd;
+        inOrderEnd = end;
+        // the gap may be filled: join the ranges now reached
+        int joined = 0;
+        while (joined < rangeCount && rangeStart[joined] <= inOrderEnd) {
+            inOrderEnd = Math.max(inOrderEnd, rangeEnd[joined]);
+            joined++;
+        }
+        if (joined > 0) {
+            System.arraycopy(rangeStart, joined, rangeStart, 0, rangeCount - joined);
+            System.arraycopy(rangeEnd, joined, rangeEnd, 0, rangeCount - joined);
+            rangeCount -= joined;
+        }
+        return (int) (inOrderEnd - before);
+    }
+
+    /** Adds [start, end) to the ranges, merging every range it touches; false when full. */
+    private boolean insertRange(long start, long end) {
+        int first = 0;
+        while (first < rangeCount && rangeEnd[first] < start) {
+            first++;
+        }
+        int last = first; // ranges [first, last) touch or overlap the new one
+        while (last < rangeCount && rangeStart[last] <= end) {
+            last++;
+        }
+        if (first == last) {
+            if (rangeCount == MAX_RANGES) {
+                return false;
+            }
+            System.arraycopy(rangeStart, first, rangeStart, first + 1, rangeCount - first);
+            System.arraycopy(rangeEnd, first, rangeEnd, first + 1, rangeCount - first);
+            rangeStart[first] = start;
+            rangeEnd[first] = end;
+            rangeCount++;
+            return true;
+        }
+        long mergedStart = Math.min(start, rangeStart[first]);
+        long mergedEnd = Math.max(end, rangeEnd[last - 1]);
+        rangeStart[first] = mergedStart;
+        rangeEnd[first] = mergedEnd;
+        int removed = last - first - 1;
+        if (removed > 0) {
+            System.arraycopy(rangeStart, last, rangeStart, first + 1, rangeCount - last);
+            System.arraycopy(rangeEnd, last, rangeEnd, first + 1, rangeCount - last);
+            rangeCount -= removed;
+        }
+        return true;
+    }
+
+    private void copyIn(long position, PacketBuffer from, int index, int count) {
+        int at = (int) (position % ring.length);
+        int first = Math.min(count, ring.length - at);
+        from.getBytes(index, ring, at, first);
+        if (count > first) {
+            from.getBytes(index + first, ring, 0, count - first);
+        }
+    }
+
+    /** Copies in-order bytes into {@code into}; returns the count. */
+    int read(ByteBuffer into) {
+        int n = Math.min(into.remaining(), readable());
+        int at = (int) (readPosition % ring.length);
+        int first = Math.min(n, ring.length - at);
+        into.put(ring, at, first);
+        if (n > first) {
+            into.put(ring, 0, n - first);
+        }
+        readPosition += n;
+        return n;
+    }
+}

@@ -1,0 +1,66 @@
+package dev.strata.tcp;
+
+import java.nio.ByteBuffer;
+
+import dev.strata.api.buffer.PacketBuffer;
+
+/**
+ * The send buffer: bytes the application wrote, from SND.UNA on (sent and unacknowledged,
+ * then not yet sent), in a ring over a byte array of fixed capacity (SO_SNDBUF). Plain data,
+ * part of the {@link Tcb}.
+ */
+final class SendBuffer {
+
+    final byte[] ring;
+    /** Index in {@link #ring} of the byte at SND.UNA. */
+    int head;
+    /** Bytes held. */
+    int length;
+
+    SendBuffer(int capacity) {
+        ring = new byte[capacity];
+    }
+
+    int capacity() {
+        return ring.length;
+    }
+
+    int free() {
+        return ring.length - length;
+    }
+
+    /** Appends what fits of {@code from} and returns the count. */
+    int write(ByteBuffer from) {
+        int n = Math.min(from.remaining(), free());
+        int tail = (head + length) % ring.length;
+        int first = Math.min(n, ring.length - tail);
+        from.get(ring, tail, first);
+        if (n > first) {
+            from.get(ring, 0, n - first);
+        }
+        length += n;
+        return n;
+    }
+
+    /** Copies {@code count} bytes starting {@code offset} bytes after SND.UNA into {@code to} at {@code index}. */
+    void copyOut(int offset, int count, PacketBuffer to, int index) {
+        if (offset < 0 || count < 0 || offset + count > length) {
+            throw new IndexOutOfBoundsException("copy " + offset + "+" + count + " of " + length);
+        }
+        int from = (head + offset) % ring.length;
+        int first = Math.min(count, ring.length - from);
+        to.putBytes(index, ring, from, first);
+        if (count > first) {
+            to.putBytes(index + first, ring, 0, count - first);
+        }
+    }
+
+    /** Drops {@code count} acknowledged bytes from the front. */
+    void acknowledge(int count) {
+        if (count < 0 || count > length) {
+            throw new IndexOutOfBoundsException("acknowledge " + count + " of " + length);
+        }
+        head = (head + count) % ring.length;
+        length -= count;
+    }
+}

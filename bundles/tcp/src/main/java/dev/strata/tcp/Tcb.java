@@ -1,0 +1,129 @@
+package dev.strata.tcp;
+
+import dev.strata.api.tcp.CongestionState;
+
+/**
+ * The Transmission Control Block (RFC 9293 3.3.1): one connection's whole state as plain
+ * fields, nothing else. The state machine ({@link TcpConnection}) and its helpers read and
+ * write it; nothing in here refers to services, locks or callbacks, so that a later issue can
+ * export a TCB and a new TCP bundle import it under an open connection (live upgrade).
+ *
+ * <p>Sequence numbers are ints compared with {@link Seq}; windows are bytes (already scaled);
+ * times are nanoseconds of the Scheduler's clock, 0 meaning "no deadline".
+ */
+final class Tcb {
+
+    // ---- the connection's identity (RFC 9293 3.3.1: the socket pair) ---------------------
+    int localAddress;
+    int localPort;
+    int remoteAddress;
+    int remotePort;
+
+    TcpState state = TcpState.CLOSED;
+    /** True for a connection born from a listener (RFC 9293 3.10.7.4: RST in SYN-RECEIVED returns it to LISTEN). */
+    boolean passiveOpen;
+
+    // ---- send sequence variables (RFC 9293 3.3.1, Figure 4) -------------------------------------
+    /** SND.UNA: oldest unacknowledged sequence number. */
+    int sndUna;
+    /** SND.NXT: next sequence number to send. */
+    int sndNxt;
+    /** The highest sequence number sent (SND.NXT goes back to SND.UNA on a timeout; this does not). */
+    int sndMax;
+    /** SND.WND: the peer's window in bytes (scaled). */
+    long sndWnd;
+    /** SND.WL1 / SND.WL2: segment seq and ack of the last window update (RFC 9293 3.10.7.4). */
+    int sndWl1;
+    int sndWl2;
+    /** ISS: our initial sequence number. */
+    int iss;
+    /** The largest window the peer ever offered (for silly-window avoidance, RFC 9293 3.8.6.2.1). */
+    long maxSndWnd;
+
+    // ---- receive sequence variables (RFC 9293 3.3.1, Figure 5) ----------------------------------
+    /** RCV.NXT: next sequence number expected. */
+    int rcvNxt;
+    /** RCV.WND as last advertised, in bytes. */
+    long rcvWnd;
+    /** The right edge advertised last (RCV.NXT + RCV.WND): never moved left (RFC 9293 3.8.6.2.2). */
+    int rcvAdvertisedEdge;
+    /** IRS: the peer's initial sequence number. */
+    int irs;
+
+    // ---- FINs ------------------------------------------------------------------------------------
+    /** The application closed or shut down output: a FIN follows the buffered data. */
+    boolean finQueued;
+    /** Our FIN has a sequence number (SND.NXT passed it): {@link #finSeq} is valid. */
+    boolean finSent;
+    int finSeq;
+    /** The peer's FIN was received in order (RCV.NXT counts it). */
+    boolean finReceived;
+
+    // ---- options negotiated (RFC 9293 3.7.1, RFC 7323, RFC 2018) --------------------------------
+    /** The peer's MSS (its option, or 536 per RFC 9293 3.7.1 when absent). */
+    int peerMss = 536;
+    /** The MSS we offered (from the route MTU). */
+    int localMss = 536;
+    /** Effective send MSS: min(peerMss, localMss) minus options sent on every segment. */
+    int sendMss = 536;
+    /** Window scaling in force (both sides sent the option, RFC 7323 2.2). */
+    boolean windowScaling;
+    /** Shift applied to the peer's window field (Snd.Wind.Shift). */
+    int sndWindowShift;
+    /** Shift we apply to our window field (Rcv.Wind.Shift). */
+    int rcvWindowShift;
+    /** Timestamps in force (RFC 7323 3.2). */
+    boolean timestamps;
+    /** TS.Recent (RFC 7323 4.3) and when it was set, for the 24-day rule (RFC 7323 5.5). */
+    int tsRecent;
+    long tsRecentNanos;
+    /** Last ACK we sent (Last.ACK.sent, RFC 7323 4.3). */
+    int lastAckSent;
+    /** The peer said SACK-permitted and so did we (RFC 2018 2). */
+    boolean sackPermitted;
+
+    // ---- buffers ---------------------------------------------------------------------------------
+    SendBuffer sendBuffer;
+    ReceiveBuffer receiveBuffer;
+
+    // ---- timers (deadlines in Scheduler nanoseconds, 0 = not armed) -------------------------------
+    RttEstimator rtt;
+    long retransmitDeadline;
+    /** Consecutive retransmissions of the oldest segment (for giving up, like tcp_retries2 / tcp_syn_retries). */
+    int retransmits;
+    long timeWaitDeadline;
+    long delayedAckDeadline;
+    long persistDeadline;
+    long keepAliveDeadline;
+    /** The segment being timed for an RTT sample (Karn, RFC 6298 3): its sequence number and send time; 0 time = none. */
+    int rttSeq;
+    long rttStartNanos;
+
+    // ---- RFC 5961 7: the challenge ACK rate limit ----------------------------------------------------
+    long challengeAckWindowStartNanos;
+    int challengeAcksInWindow;
+
+    // ---- congestion control (RFC 5681, RFC 6582) -----------------------------------------------------
+    CongestionState congestion = new CongestionState();
+    /** The algorithm's name ({@code cubic}, {@code reno}). */
+    String congestionAlgorithm;
+    int duplicateAcks;
+    boolean inRecovery;
+    /** RFC 6582 "recover": SND.MAX when recovery began. */
+    int recover;
+
+    // ---- error to report (ECONNRESET...) once the connection is gone -----------------------------------
+    /** The SocketError name to report, or null. */
+    String pendingError;
+
+    Tcb(int sendBufferBytes, int receiveBufferBytes, long minRtoNanos, long maxRtoNanos) {
+        sendBuffer = new SendBuffer(sendBufferBytes);
+        receiveBuffer = new ReceiveBuffer(receiveBufferBytes);
+        rtt = new RttEstimator(minRtoNanos, maxRtoNanos);
+    }
+
+    /** Bytes sent and not acknowledged, SYN and FIN excluded: SND.NXT - SND.UNA in data. */
+    int unacknowledgedData() {
+        return Math.min(sendBuffer.length, Seq.distance(sndUna, sndNxt));
+    }
+}

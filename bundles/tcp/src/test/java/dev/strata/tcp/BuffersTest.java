@@ -1,0 +1,131 @@
+package dev.strata.tcp;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import dev.strata.api.buffer.BufferPool;
+import dev.strata.api.buffer.PacketBuffer;
+
+class BuffersTest {
+
+    private final BufferPool pool = new BufferPool();
+
+    @AfterEach
+    void noLeaks() {
+        assertEquals(0, pool.outstanding());
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** Stores the bytes of {@code text} at {@code offset} after RCV.NXT. */
+    private int store(ReceiveBuffer r, long offset, String text) {
+        PacketBuffer b = Golden.buffer(pool, ascii(text));
+        try {
+            return r.store(offset, b, b.start(), b.length());
+        } finally {
+            b.release();
+        }
+    }
+
+    private static String readAll(ReceiveBuffer r) {
+        ByteBuffer into = ByteBuffer.allocate(1024);
+        r.read(into);
+        into.flip();
+        return StandardCharsets.US_ASCII.decode(into).toString();
+    }
+
+    @Test
+    void sendBufferWrapsAroundItsRing() {
+        SendBuffer s = new SendBuffer(8);
+        assertEquals(6, s.write(ByteBuffer.wrap(ascii("abcdef"))));
+        s.acknowledge(4);
+        assertEquals(6, s.write(ByteBuffer.wrap(ascii("ghijklmn"))));
+        assertEquals(0, s.free());
+        PacketBuffer b = pool.allocate();
+        int at = b.append(6);
+        s.copyOut(2, 6, b, at);
+        assertArrayEquals(ascii("ghijkl"), b.toByteArray());
+        b.release();
+    }
+
+    @Test
+    void inOrderDataIsReadable() {
+        ReceiveBuffer r = new ReceiveBuffer(16);
+        assertEquals(5, store(r, 0, "hello"));
+        assertEquals(5, r.readable());
+        assertEquals(11, r.window());
+        assertEquals("hello", readAll(r));
+        assertEquals(16, r.window());
+    }
+
+    @Test
+    void outOfOrderDataJoinsWhenTheGapFills() {
+        ReceiveBuffer r = new ReceiveBuffer(32);
+        assertEquals(0, store(r, 5, "world"));
+        assertEquals(0, store(r, 12, "!!"));
+        assertEquals(2, r.rangeCount);
+        assertEquals(0, r.readable());
+        assertEquals(10, store(r, 0, "hello"));
+        assertEquals(1, r.rangeCount);
+        assertEquals(4, store(r, 0, "xy"));
+        // "hello" "world" "xy" "!!": the gap of 2 filled, the last range joined
+        assertEquals("helloworldxy!!", readAll(r));
+        assertEquals(0, r.rangeCount);
+    }
+
+    @Test
+    void duplicatesAndOverlapsNeverRewriteDeliveredBytes() {
+        ReceiveBuffer r = new ReceiveBuffer(32);
+        store(r, 0, "abcdef");
+        // a retransmission overlapping RCV.NXT with different bytes: only the new tail counts
+        assertEquals(2, store(r, -4, "XXXXgh"));
+        assertEquals("abcdefgh", readAll(r));
+        // overlapping out-of-order ranges merge into one
+        store(r, 2, "kl");
+        store(r, 3, "lmn");
+        store(r, 8, "qr");
+        store(r, 4, "mnopqrs");
+        assertEquals(1, r.rangeCount);
+        assertEquals(11, store(r, 0, "ij"));
+        assertEquals("ijklmnopqrs", readAll(r));
+    }
+
+    @Test
+    void dataBeyondTheWindowIsCutOff() {
+        ReceiveBuffer r = new ReceiveBuffer(8);
+        assertEquals(8, store(r, 0, "0123456789"));
+        assertEquals(0, r.window());
+        assertEquals(0, store(r, 0, "x"));
+        assertEquals("01234567", readAll(r));
+    }
+
+    @Test
+    void outOfOrderQueueIsBounded() {
+        ReceiveBuffer r = new ReceiveBuffer(1024);
+        for (int i = 0; i < ReceiveBuffer.MAX_RANGES; i++) {
+            assertEquals(0, store(r, 2 + 2L * i, "x"));
+        }
+        assertEquals(-1, store(r, 200, "y"));
+        assertEquals(ReceiveBuffer.MAX_RANGES, r.rangeCount);
+        // touching an existing range still merges
+        assertEquals(0, store(r, 3, "z"));
+    }
+
+    @Test
+    void ringWrapsForInOrderAndOutOfOrderData() {
+        ReceiveBuffer r = new ReceiveBuffer(8);
+        store(r, 0, "abcdef");
+        readAll(r);
+        assertEquals(0, store(r, 3, "jkl"));
+        assertEquals(6, store(r, 0, "ghi"));
+        assertEquals("ghijkl", readAll(r));
+    }
+}
