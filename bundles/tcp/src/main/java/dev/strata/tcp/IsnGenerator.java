@@ -12,7 +12,7 @@ import dev.strata.api.time.Scheduler;
  * off-path attacker cannot predict another connection's ISN, and a new incarnation of the
  * same 4-tuple starts above the old one as the clock moved on.
  */
-final class IsnGenerator {
+class IsnGenerator {
 
     private final Scheduler clock;
     private final long k0;

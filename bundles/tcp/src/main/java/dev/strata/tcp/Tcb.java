@@ -77,6 +77,8 @@ final class Tcb {
     /** TS.Recent (RFC 7323 4.3) and when it was set, for the 24-day rule (RFC 7323 5.5). */
     int tsRecent;
     long tsRecentNanos;
+    /** Added to the millisecond clock to make our TSval (RFC 7323 5.4: a random offset per connection). */
+    int tsOffset;
     /** Last ACK we sent (Last.ACK.sent, RFC 7323 4.3). */
     int lastAckSent;
     /** The peer said SACK-permitted and so did we (RFC 2018 2). */
@@ -95,7 +97,8 @@ final class Tcb {
     long delayedAckDeadline;
     long persistDeadline;
     long keepAliveDeadline;
-    /** The segment being timed for an RTT sample (Karn, RFC 6298 3): its sequence number and send time; 0 time = none. */
+    /** The segment being timed for an RTT sample (Karn, RFC 6298 3): whether one is, its sequence number and send time. */
+    boolean rttTiming;
     int rttSeq;
     long rttStartNanos;
 

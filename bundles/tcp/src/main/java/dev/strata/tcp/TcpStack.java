@@ -1,0 +1,309 @@
+package dev.strata.tcp;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+import dev.strata.api.buffer.BufferPool;
+import dev.strata.api.buffer.PacketBuffer;
+import dev.strata.api.ipv4.IpProtocol;
+import dev.strata.api.ipv4.Ipv4Address;
+import dev.strata.api.ipv4.Ipv4Output;
+import dev.strata.api.ipv4.SendResult;
+import dev.strata.api.socket.NetSocketException;
+import dev.strata.api.socket.SocketError;
+import dev.strata.api.stats.Counters;
+import dev.strata.api.tcp.CongestionControl;
+import dev.strata.api.time.Scheduler;
+import dev.strata.api.transport.StreamAcceptor;
+import dev.strata.api.transport.StreamConnection;
+import dev.strata.api.transport.StreamEndpoint;
+import dev.strata.api.transport.StreamListener;
+import dev.strata.api.transport.StreamOptions;
+
+/**
+ * TCP without OSGi: the connection table, the listeners, segment validation and demux, and
+ * the segments sent on behalf of no connection (RFC 9293 3.10.7.1). The DS component wraps
+ * one; tests drive one directly with a fake IPv4 and a ManualScheduler.
+ */
+final class TcpStack {
+
+    final BufferPool pool;
+    final Scheduler scheduler;
+    final Counters<TcpStatistic> counters;
+    final TcpConfig config;
+    final IsnGenerator isn;
+    private final Supplier<Ipv4Output> output;
+    private final Function<String, CongestionControl> congestionControls;
+
+    private final ConnectionTable connections = new ConnectionTable();
+    private final List<Listener> listeners = new ArrayList<>();
+    private final ThreadLocal<Segment> segments = ThreadLocal.withInitial(Segment::new);
+    private final ThreadLocal<int[]> addresses = ThreadLocal.withInitial(() -> new int[2]);
+    private int nextEphemeral;
+
+    /**
+     * @param output IPv4, or null while it is missing
+     * @param congestionControls a controller for an algorithm's name (null: the default); never null itself
+     */
+    TcpStack(BufferPool pool, Scheduler scheduler, Supplier<Ipv4Output> output, Counters<TcpStatistic> counters,
+            TcpConfig config, IsnGenerator isn, Function<String, CongestionControl> congestionControls) {
+        this.pool = pool;
+        this.scheduler = scheduler;
+        this.output = output;
+        this.counters = counters;
+        this.config = config;
+        this.isn = isn;
+        this.congestionControls = congestionControls;
+        this.nextEphemeral = config.ephemeralLow();
+    }
+
+    CongestionControl congestionControl(String name) {
+        return congestionControls.apply(name);
+    }
+
+    // ---- receive ---------------------------------------------------------------------------------
+
+    /** IpProtocolHandler.receive: validates, demultiplexes and releases the buffer. Never throws. */
+    void receive(PacketBuffer packet) {
+        try {
+            receiveSegment(packet);
+        } catch (RuntimeException e) {
+            counters.increment(TcpStatistic.CALLBACK_FAILED);
+        } finally {
+            packet.release();
+        }
+    }
+
+    private void receiveSegment(PacketBuffer packet) {
+        counters.increment(TcpStatistic.IN_SEGS);
+        int at = packet.start();
+        int length = packet.length();
+        TcpStatistic invalid = TcpHeader.validate(packet, at, length);
+        if (invalid != null) {
+            drop(invalid);
+            return;
+        }
+        int network = packet.networkOffset();
+        int source = dev.strata.api.ipv4.Ipv4Header.source(packet, network);
+        int destination = dev.strata.api.ipv4.Ipv4Header.destination(packet, network);
+        if (!TcpHeader.checksumValid(packet, at, length, source, destination)) {
+            counters.increment(TcpStatistic.IN_CSUM_ERRORS);
+            drop(TcpStatistic.IN_ERRS);
+            return;
+        }
+        Segment seg = segments.get();
+        int headerLength = TcpHeader.headerLength(packet, at);
+        invalid = seg.options.parse(packet, at + TcpHeader.MIN_LENGTH, headerLength - TcpHeader.MIN_LENGTH);
+        if (invalid != null) {
+            drop(invalid);
+            return;
+        }
+        seg.source = source;
+        seg.destination = destination;
+        seg.sourcePort = TcpHeader.sourcePort(packet, at);
+        seg.destinationPort = TcpHeader.destinationPort(packet, at);
+        seg.seq = TcpHeader.sequence(packet, at);
+        seg.ack = TcpHeader.acknowledgment(packet, at);
+        seg.flags = TcpHeader.flags(packet, at);
+        seg.window = TcpHeader.window(packet, at);
+        seg.buffer = packet;
+        seg.payloadIndex = at + headerLength;
+        seg.payloadLength = length - headerLength;
+        if (seg.sourcePort == 0 || seg.destinationPort == 0 || Ipv4Address.isMulticast(destination)
+                || Ipv4Address.isMulticast(source) || source == Ipv4Address.BROADCAST || destination == Ipv4Address.BROADCAST) {
+            drop(TcpStatistic.BAD_ADDRESS);
+            return;
+        }
+        TcpConnection connection;
+        synchronized (this) {
+            connection = connections.get(destination, seg.destinationPort, source, seg.sourcePort);
+        }
+        if (connection != null) {
+            connection.segmentArrives(seg);
+            seg.buffer = null;
+            return;
+        }
+        Listener listener = findListener(destination, seg.destinationPort);
+        if (listener != null) {
+            listener.segmentArrives(seg);
+        } else {
+            // RFC 9293 3.10.7.1: CLOSED, "an incoming segment not containing a RST causes a RST to be sent"
+            sendResetFor(seg);
+        }
+        seg.buffer = null;
+    }
+
+    private void drop(TcpStatistic reason) {
+        counters.increment(reason);
+        if (reason != TcpStatistic.IN_ERRS) {
+            counters.increment(TcpStatistic.IN_ERRS);
+        }
+    }
+
+    private synchronized Listener findListener(int address, int port) {
+        Listener wildcard = null;
+        for (int i = 0; i < listeners.size(); i++) {
+            Listener l = listeners.get(i);
+            if (l.localPort() == port) {
+                if (l.localAddress() == address) {
+                    return l;
+                }
+                if (l.localAddress() == Ipv4Address.ANY) {
+                    wildcard = l;
+                }
+            }
+        }
+        return wildcard;
+    }
+
+    /**
+     * The reset for a segment that belongs to no connection (RFC 9293 3.10.7.1): "If the ACK
+     * bit is off, sequence number zero is used, <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>. If
+     * the ACK bit is on, <SEQ=SEG.ACK><CTL=RST>". Never in answer to a RST.
+     */
+    void sendResetFor(Segment seg) {
+        if (seg.has(TcpHeader.RST)) {
+            return;
+        }
+        if (seg.has(TcpHeader.ACK)) {
+            sendBare(seg.destination, seg.destinationPort, seg.source, seg.sourcePort, seg.ack, 0, TcpHeader.RST);
+        } else {
+            sendBare(seg.destination, seg.destinationPort, seg.source, seg.sourcePort, 0, seg.seq + seg.sequenceLength(),
+                    TcpHeader.RST | TcpHeader.ACK);
+        }
+    }
+
+    /** Sends a segment without options or data, on behalf of no connection, now. */
+    void sendBare(int source, int sourcePort, int destination, int destinationPort, int seq, int ack, int flags) {
+        PacketBuffer b = pool.allocate();
+        int at = b.append(TcpHeader.MIN_LENGTH);
+        TcpHeader.write(b, at, sourcePort, destinationPort, seq, ack, TcpHeader.MIN_LENGTH, flags, 0);
+        TcpHeader.writeChecksum(b, at, TcpHeader.MIN_LENGTH, source, destination);
+        b.transportOffset(at);
+        if ((flags & TcpHeader.RST) != 0) {
+            counters.increment(TcpStatistic.OUT_RSTS);
+        }
+        counters.increment(TcpStatistic.OUT_SEGS);
+        transmit(b, source, destination);
+    }
+
+    /** Hands one segment to IPv4 (the caller holds no connection lock). */
+    void transmit(PacketBuffer segment, int source, int destination) {
+        Ipv4Output ip = output.get();
+        if (ip == null) {
+            counters.increment(TcpStatistic.NO_IPV4);
+            segment.release();
+            return;
+        }
+        SendResult result = ip.send(segment, source, destination, IpProtocol.TCP, Ipv4Output.DEFAULT_TTL, 0, true);
+        if (result != SendResult.SENT) {
+            counters.increment(TcpStatistic.OUT_FAILED);
+        }
+    }
+
+    /** Sends what a connection queued. */
+    void flush(Outbox outbox) {
+        int[] pair = addresses.get();
+        PacketBuffer b;
+        while ((b = outbox.poll(pair)) != null) {
+            transmit(b, pair[0], pair[1]);
+        }
+    }
+
+    int mtuFor(int destination) {
+        Ipv4Output ip = output.get();
+        return ip == null ? 0 : ip.mtuFor(destination);
+    }
+
+    // ---- connection table ----------------------------------------------------------------------
+
+    synchronized void add(TcpConnection connection) {
+        connections.put(connection);
+    }
+
+    synchronized void remove(TcpConnection connection) {
+        connections.remove(connection);
+    }
+
+    synchronized TcpConnection find(int localAddress, int localPort, int remoteAddress, int remotePort) {
+        return connections.get(localAddress, localPort, remoteAddress, remotePort);
+    }
+
+    synchronized TcpConnection[] connections() {
+        return connections.toArray();
+    }
+
+    synchronized void removeListener(Listener listener) {
+        listeners.remove(listener);
+    }
+
+    // ---- user calls (RFC 9293 3.10.1 OPEN) ----------------------------------------------------------
+
+    StreamListener listen(StreamAcceptor acceptor, int address, int port, int backlog, StreamOptions options)
+            throws NetSocketException {
+        synchronized (this) {
+            if (port == 0) {
+                port = ephemeralPort();
+            }
+            for (Listener l : listeners) {
+                if (l.localPort() == port && (l.localAddress() == address || l.localAddress() == Ipv4Address.ANY
+                        || address == Ipv4Address.ANY)) {
+                    throw new NetSocketException(SocketError.EADDRINUSE, "listen");
+                }
+            }
+            Listener listener = new Listener(this, acceptor, address, port, backlog, options);
+            listeners.add(listener);
+            return listener;
+        }
+    }
+
+    StreamConnection connect(StreamEndpoint endpoint, int localAddress, int localPort, int remoteAddress, int remotePort,
+            StreamOptions options) throws NetSocketException {
+        Ipv4Output ip = output.get();
+        if (ip == null) {
+            throw new NetSocketException(SocketError.ENETDOWN, "connect");
+        }
+        if (localAddress == Ipv4Address.ANY) {
+            localAddress = ip.sourceAddressFor(remoteAddress);
+            if (localAddress == Ipv4Address.ANY) {
+                throw new NetSocketException(SocketError.ENETUNREACH, "connect");
+            }
+        }
+        TcpConnection connection;
+        synchronized (this) {
+            if (localPort == 0) {
+                localPort = ephemeralPort();
+            } else if (connections.get(localAddress, localPort, remoteAddress, remotePort) != null) {
+                throw new NetSocketException(SocketError.EADDRINUSE, "connect");
+            }
+            connection = new TcpConnection(this, endpoint, options, localAddress, localPort, remoteAddress, remotePort);
+            connections.put(connection);
+        }
+        connection.open();
+        return connection;
+    }
+
+    /** A free port of the ephemeral range (the caller holds this monitor). */
+    private int ephemeralPort() throws NetSocketException {
+        int range = config.ephemeralHigh() - config.ephemeralLow() + 1;
+        for (int i = 0; i < range; i++) {
+            int port = nextEphemeral;
+            nextEphemeral = port == config.ephemeralHigh() ? config.ephemeralLow() : port + 1;
+            if (!connections.usesLocalPort(port) && !listensOn(port)) {
+                return port;
+            }
+        }
+        throw new NetSocketException(SocketError.EAGAIN, "bind");
+    }
+
+    private boolean listensOn(int port) {
+        for (Listener l : listeners) {
+            if (l.localPort() == port) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
