@@ -286,6 +286,13 @@ final class TcpConnection implements StreamConnection {
             sendSyn(true);
             return;
         }
+        // simultaneous open (RFC 9293 Figure 8): the peer's SYN-ACK repeats its SYN, which we
+        // already hold; take it as the ACK of ours (as Linux does in tcp_validate_incoming)
+        if (tcb.state == TcpState.SYN_RECEIVED && !tcb.passiveOpen && seg.has(TcpHeader.SYN) && seg.has(TcpHeader.ACK)
+                && !seg.has(TcpHeader.RST) && seg.seq + 1 == tcb.rcvNxt && seg.ack == tcb.sndNxt && seg.payloadLength == 0) {
+            seg.flags &= ~TcpHeader.SYN;
+            seg.seq += 1;
+        }
         // RFC 7323 5.3 PAWS: a segment whose TSval is older than TS.Recent is a duplicate
         if (tcb.timestamps && seg.options.timestamps && !seg.has(TcpHeader.RST)
                 && Seq.lt(seg.options.tsVal, tcb.tsRecent)) {
