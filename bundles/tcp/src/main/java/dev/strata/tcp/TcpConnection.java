@@ -305,6 +305,12 @@ final class TcpConnection implements StreamConnection {
             stack.counters.increment(TcpStatistic.OUT_OF_WINDOW);
             if (!seg.has(TcpHeader.RST)) {
                 sendAck(); // "<SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>"
+                // TIME-WAIT: "The only thing that can arrive in this state is a retransmission of
+                // the remote FIN. Acknowledge it, and restart the 2 MSL timeout."
+                if (tcb.state == TcpState.TIME_WAIT && seg.has(TcpHeader.FIN)
+                        && seg.seq + seg.sequenceLength() == tcb.rcvNxt) {
+                    tcb.timeWaitDeadline = now + stack.config.timeWaitNanos();
+                }
             }
             return;
         }
@@ -366,11 +372,9 @@ final class TcpConnection implements StreamConnection {
         return Seq.inWindow(seg.seq, next, next + (int) window) || Seq.inWindow(end, next, next + (int) window);
     }
 
-    /** RCV.WND: what we can still take, never less than what we advertised (we never shrink the window). */
+    /** RCV.WND: the window we advertised last, from RCV.NXT to the right edge we offered. */
     private long receiveWindow() {
-        long window = tcb.receiveBuffer.window();
-        int advertised = Seq.distance(tcb.rcvNxt, tcb.rcvAdvertisedEdge);
-        return Math.max(window, advertised);
+        return Math.max(0, Seq.distance(tcb.rcvNxt, tcb.rcvAdvertisedEdge));
     }
 
     /** RST processing per state (RFC 9293 3.10.7.4 second step). */
