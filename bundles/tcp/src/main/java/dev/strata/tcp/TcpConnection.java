@@ -1084,6 +1084,22 @@ final class TcpConnection implements StreamConnection {
         }
     }
 
+    /**
+     * The algorithm named {@code gone} went away: if this connection used it, the default
+     * takes over the same {@link CongestionState} (no reset of cwnd, no stall).
+     */
+    void congestionControlGone(String gone) {
+        synchronized (this) {
+            if (congestionControl == null || !congestionControl.name().equals(gone)) {
+                return;
+            }
+            CongestionControl next = stack.congestionControl(null);
+            congestionControl = next;
+            tcb.congestionAlgorithm = next.name();
+            next.init(tcb.congestion, stack.scheduler.nanoTime());
+        }
+    }
+
     @Override
     public void options(StreamOptions options) {
         // buffer resizing, Nagle and keep-alive: later increments

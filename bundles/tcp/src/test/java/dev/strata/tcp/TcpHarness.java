@@ -46,6 +46,8 @@ final class TcpHarness {
     /** The ISN the stack uses next (a fixed value, so tests can start near 2^32). */
     int isn = 1_000_000;
     final TcpStack stack;
+    /** When set, injected segments go to this stack instead. */
+    TcpStack redirect;
 
     TcpHarness() {
         this(TcpConfig.DEFAULTS);
@@ -292,7 +294,7 @@ final class TcpHarness {
         b.networkOffset(ipAt);
         b.region(at, at + length);
         b.transportOffset(at);
-        stack.receive(b);
+        (redirect != null ? redirect : stack).receive(b);
     }
 
     void advance(long millis) {
