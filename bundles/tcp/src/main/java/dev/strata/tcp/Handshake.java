@@ -1,0 +1,182 @@
+package dev.strata.tcp;
+
+import dev.strata.api.socket.SocketError;
+import dev.strata.api.tcp.CongestionState;
+
+/**
+ * Connection establishment (RFC 9293 3.5, 3.10.7.3): the SYN we send, the options we offer and
+ * take from the peer's SYN (MSS, window scale, timestamps, SACK-permitted), SYN-SENT
+ * processing and the acknowledgment of our SYN. Runs under the connection's monitor, on its
+ * {@link Tcb}; like gVisor's {@code connect.go}.
+ */
+final class Handshake {
+
+    private final TcpConnection c;
+    private final Tcb tcb;
+    private final TcpStack stack;
+
+    Handshake(TcpConnection c) {
+        this.c = c;
+        this.tcb = c.tcb;
+        this.stack = c.stack;
+    }
+
+    void startTiming(int seq, long now) {
+        tcb.rttTiming = true;
+        tcb.rttSeq = seq;
+        tcb.rttStartNanos = now;
+    }
+
+    void initialiseSend(long now) {
+        tcb.iss = stack.isn.next(tcb.localAddress, tcb.localPort, tcb.remoteAddress, tcb.remotePort);
+        tcb.sndUna = tcb.iss;
+        tcb.sndNxt = tcb.iss + 1;
+        tcb.sndMax = tcb.sndNxt;
+        tcb.tsOffset = stack.isn.next(tcb.remoteAddress, tcb.remotePort, tcb.localAddress, tcb.localPort);
+        int mtu = stack.mtuFor(tcb.remoteAddress);
+        // RFC 9293 3.7.1: MSS = MTU - fixed IP and TCP headers
+        tcb.localMss = mtu > 40 ? Math.min(mtu - 40, 65495) : 536;
+    }
+
+    /** The shift that makes our receive buffer fit the 16-bit window field (RFC 7323 2.2). */
+    int offeredWindowShift() {
+        int shift = 0;
+        while (shift < TcpOptions.MAX_WINDOW_SCALE && (tcb.receiveBuffer.capacity() >>> shift) > 65535) {
+            shift++;
+        }
+        return shift;
+    }
+
+    /** Takes the peer's SYN options (RFC 9293 3.7.1, RFC 7323 2.2 and 3.2, RFC 2018 2). */
+    void negotiate(Segment seg, long now) {
+        TcpOptions o = seg.options;
+        // RFC 9293 3.7.1: without the option, assume 536
+        tcb.peerMss = o.mss > 0 ? o.mss : 536;
+        if (o.windowScale >= 0 && (tcb.state == TcpState.SYN_SENT || tcb.state == TcpState.CLOSED)) {
+            tcb.windowScaling = true;
+            tcb.sndWindowShift = o.windowScale;
+            if (tcb.state == TcpState.CLOSED) {
+                tcb.rcvWindowShift = offeredWindowShift();
+            }
+        } else {
+            tcb.windowScaling = false;
+            tcb.sndWindowShift = 0;
+            tcb.rcvWindowShift = 0;
+        }
+        tcb.timestamps = o.timestamps;
+        if (o.timestamps) {
+            tcb.tsRecent = o.tsVal;
+            tcb.tsRecentNanos = now;
+        }
+        tcb.sackPermitted = o.sackPermitted;
+        // the effective send MSS: the smaller MSS, less the options every segment carries
+        tcb.sendMss = Math.max(64, Math.min(tcb.peerMss, tcb.localMss) - (tcb.timestamps ? 12 : 0));
+        tcb.congestion.mss = tcb.sendMss;
+    }
+
+    void sendSyn(boolean ack) {
+        c.sender.emit(tcb.iss, TcpHeader.SYN | (ack ? TcpHeader.ACK : 0), 0, 0);
+    }
+
+    /** RFC 9293 3.10.7.3, SYN-SENT. */
+    void synSent(Segment seg, long now) {
+        boolean ackAcceptable = false;
+        if (seg.has(TcpHeader.ACK)) {
+            // first: "If SEG.ACK =< ISS or SEG.ACK > SND.NXT, send a reset (unless the RST bit is set)"
+            if (Seq.le(seg.ack, tcb.iss) || Seq.gt(seg.ack, tcb.sndNxt)) {
+                if (!seg.has(TcpHeader.RST)) {
+                    stack.counters.increment(TcpStatistic.ACK_TOO_NEW);
+                    c.sender.reset(seg.ack, 0, false);
+                }
+                return;
+            }
+            ackAcceptable = Seq.lt(tcb.sndUna, seg.ack) && Seq.le(seg.ack, tcb.sndNxt);
+        }
+        if (seg.has(TcpHeader.RST)) {
+            // second: RFC 5961 3.2 keeps this: a RST is valid in SYN-SENT only if its ACK acknowledges the SYN
+            if (ackAcceptable) {
+                stack.counters.increment(TcpStatistic.ATTEMPT_FAILS);
+                c.terminate(SocketError.ECONNREFUSED);
+            }
+            return;
+        }
+        if (!seg.has(TcpHeader.SYN)) {
+            return; // fifth: "If neither of the SYN or RST bits is set, then drop the segment"
+        }
+        // fourth: the SYN
+        tcb.irs = seg.seq;
+        tcb.rcvNxt = seg.seq + 1;
+        negotiate(seg, now);
+        if (ackAcceptable) {
+            acknowledgeSyn(seg, now);
+            c.setState(TcpState.ESTABLISHED);
+            // RFC 7323 2.2: the window of a segment with SYN is never scaled
+            tcb.sndWnd = seg.window;
+            tcb.maxSndWnd = tcb.sndWnd;
+            tcb.sndWl1 = seg.seq;
+            tcb.sndWl2 = seg.ack;
+            c.events |= c.EVENT_CONNECTED | c.EVENT_WRITABLE;
+            c.receiver.sendAck();
+            c.sender.output(now);
+            // RFC 9293 3.10.7.3: data or controls beyond the SYN are processed in the sixth step on
+            if (seg.payloadLength > 0 || seg.has(TcpHeader.FIN)) {
+                seg.seq += 1;
+                seg.flags &= ~TcpHeader.SYN;
+                c.receiver.processText(seg, now);
+            }
+        } else {
+            // simultaneous open (RFC 9293 3.5 Figure 8): "<SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>"
+            tcb.sndWnd = seg.window;
+            tcb.sndWl1 = seg.seq;
+            tcb.sndWl2 = seg.ack;
+            c.setState(TcpState.SYN_RECEIVED);
+            sendSyn(true);
+        }
+    }
+
+    /** The ACK of our SYN: SND.UNA moves past ISS, the RTT of the handshake is sampled. */
+    void acknowledgeSyn(Segment seg, long now) {
+        tcb.sndUna = seg.ack;
+        if (tcb.retransmits == 0 && tcb.rttTiming) {
+            tcb.rtt.sample(now - tcb.rttStartNanos);
+            tcb.congestion.smoothedRttNanos = tcb.rtt.smoothedRttNanos;
+            tcb.congestion.minRttNanos = tcb.rtt.minRttNanos;
+        } else {
+            tcb.rtt.afterHandshakeLoss(); // RFC 6298 5.7
+        }
+        tcb.rttTiming = false;
+        tcb.retransmits = 0;
+        tcb.retransmitDeadline = 0;
+        startCongestionControl(now);
+    }
+
+    void startCongestionControl(long now) {
+        CongestionState cs = tcb.congestion;
+        cs.mss = tcb.sendMss;
+        cs.cwnd = CongestionState.initialWindow(tcb.sendMss);
+        c.congestionControl = stack.congestionControl(tcb.congestionAlgorithm);
+        tcb.congestionAlgorithm = c.congestionControl.name();
+        c.congestionControl.init(cs, now);
+    }
+
+    /** SYN-RECEIVED, fifth step (RFC 9293 3.10.7.4): the ACK of our SYN-ACK; false to drop the segment. */
+    boolean synReceivedAck(Segment seg, long now) {
+        // "If SND.UNA < SEG.ACK =< SND.NXT, then enter ESTABLISHED state ... else send a reset"
+        if (!(Seq.lt(tcb.sndUna, seg.ack) && Seq.le(seg.ack, tcb.sndNxt))) {
+            c.sender.reset(seg.ack, 0, false);
+            return false;
+        }
+        acknowledgeSyn(seg, now);
+        tcb.sndWnd = (long) seg.window << tcb.sndWindowShift;
+        tcb.maxSndWnd = Math.max(tcb.maxSndWnd, tcb.sndWnd);
+        tcb.sndWl1 = seg.seq;
+        tcb.sndWl2 = seg.ack;
+        c.setState(tcb.finQueued ? TcpState.FIN_WAIT_1 : TcpState.ESTABLISHED);
+        if (tcb.passiveOpen) {
+            c.acceptPending = true;
+        } else {
+            c.events |= TcpConnection.EVENT_CONNECTED | TcpConnection.EVENT_WRITABLE;
+        }
+        return true;
+    }
+}

@@ -1,0 +1,145 @@
+package dev.strata.tcp;
+
+
+/**
+ * The receiving side (RFC 9293 3.8.6.2.2, 3.10.7.4 first, seventh and eighth steps): the
+ * acceptability test, in-order and out-of-order data into the {@link ReceiveBuffer}, the
+ * peer's FIN, the window we advertise, SACK blocks, and the ACKs we generate. Runs under the
+ * connection's monitor; like gVisor's {@code rcv.go}.
+ */
+final class Receiver {
+
+    private final TcpConnection c;
+    private final Tcb tcb;
+    private final TcpStack stack;
+
+    Receiver(TcpConnection c) {
+        this.c = c;
+        this.tcb = c.tcb;
+        this.stack = c.stack;
+    }
+
+    /** RFC 9293 3.10.7.4, the acceptability test: its four cases, then RCV.WND = 0 allowance. */
+    boolean acceptable(Segment seg) {
+        int length = seg.sequenceLength();
+        long window = receiveWindow();
+        int next = tcb.rcvNxt;
+        if (length == 0) {
+            if (window == 0) {
+                return seg.seq == next;
+            }
+            return Seq.inWindow(seg.seq, next, next + (int) window);
+        }
+        if (window == 0) {
+            // "special allowance should be made to accept valid ACKs, URGs, and RSTs": the data is
+            // cut off later, the ACK processed
+            return seg.seq == next;
+        }
+        int end = seg.seq + length - 1;
+        return Seq.inWindow(seg.seq, next, next + (int) window) || Seq.inWindow(end, next, next + (int) window);
+    }
+
+    /** RCV.WND: the window we advertised last, from RCV.NXT to the right edge we offered. */
+    long receiveWindow() {
+        return Math.max(0, Seq.distance(tcb.rcvNxt, tcb.rcvAdvertisedEdge));
+    }
+
+    /** The seventh and eighth steps: segment text, then FIN. */
+    void processText(Segment seg, long now) {
+        int offset = Seq.distance(tcb.rcvNxt, seg.seq);
+        boolean ack = false;
+        if (seg.payloadLength > 0 && tcb.state.receivesData()) {
+            int advanced = tcb.receiveBuffer.store(offset, seg.buffer, seg.payloadIndex, seg.payloadLength);
+            if (advanced > 0) {
+                tcb.rcvNxt += advanced;
+                c.events |= c.EVENT_READABLE;
+            } else if (advanced < 0) {
+                stack.counters.increment(TcpStatistic.OFO_DROPPED);
+            } else if (offset > 0) {
+                stack.counters.increment(TcpStatistic.OFO_QUEUED);
+            }
+            // RFC 9293 3.10.7.4: "send an acknowledgment of the form <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>"
+            // (delayed ACKs are a later increment: every data segment is acknowledged at once)
+            ack = true;
+        }
+        if (seg.has(TcpHeader.FIN)) {
+            int finSeq = seg.seq + seg.payloadLength;
+            if (finSeq == tcb.rcvNxt && !tcb.finReceived) {
+                finArrived(now);
+                ack = true;
+            } else if (tcb.state == TcpState.TIME_WAIT || tcb.finReceived) {
+                ack = true; // a retransmitted FIN: acknowledge it again
+                if (tcb.state == TcpState.TIME_WAIT) {
+                    tcb.timeWaitDeadline = now + stack.config.timeWaitNanos();
+                }
+            }
+        }
+        if (ack) {
+            sendAck();
+        }
+    }
+
+    /** RFC 9293 3.10.7.4 eighth step: the peer's FIN, in order. */
+    void finArrived(long now) {
+        tcb.finReceived = true;
+        tcb.rcvNxt += 1;
+        c.events |= c.EVENT_READABLE;
+        switch (tcb.state) {
+            case SYN_RECEIVED, ESTABLISHED -> c.setState(TcpState.CLOSE_WAIT);
+            case FIN_WAIT_1 -> {
+                if (tcb.finSent && Seq.gt(tcb.sndUna, tcb.finSeq)) {
+                    c.enterTimeWait(now);
+                } else {
+                    c.setState(TcpState.CLOSING); // simultaneous close (RFC 9293 3.6 Figure 13)
+                }
+            }
+            case FIN_WAIT_2 -> c.enterTimeWait(now);
+            case TIME_WAIT -> tcb.timeWaitDeadline = now + stack.config.timeWaitNanos();
+            default -> {
+            }
+        }
+    }
+
+    /** Writes the out-of-order ranges into {@code out} as SACK blocks (RFC 2018 4), the range nearest RCV.NXT first. */
+    void sackBlocks(TcpOptions out) {
+        ReceiveBuffer r = tcb.receiveBuffer;
+        int n = Math.min(r.rangeCount, TcpOptions.MAX_SACK_BLOCKS);
+        for (int i = 0; i < n; i++) {
+            out.sackBlocks[2 * i] = tcb.rcvNxt + (int) (r.rangeStart[i] - r.inOrderEnd);
+            out.sackBlocks[2 * i + 1] = tcb.rcvNxt + (int) (r.rangeEnd[i] - r.inOrderEnd);
+        }
+        out.sackBlockCount = n;
+    }
+
+    int advertiseWindow(boolean syn) {
+        long window = tcb.receiveBuffer.window();
+        int advertised = Seq.distance(tcb.rcvNxt, tcb.rcvAdvertisedEdge);
+        if (window < advertised) {
+            window = advertised; // RFC 9293 3.8.6.2.2: do not shrink the window
+        }
+        int shift = syn ? 0 : tcb.rcvWindowShift;
+        int field = (int) Math.min(window >>> shift, 65535);
+        tcb.rcvWnd = (long) field << shift;
+        tcb.rcvAdvertisedEdge = tcb.rcvNxt + (int) tcb.rcvWnd;
+        return field;
+    }
+
+    void sendAck() {
+        c.sender.emit(tcb.sndNxt, TcpHeader.ACK, 0, 0);
+    }
+
+    /** RFC 5961 3.2 / 4.2 / 5.2 challenge ACK, limited per RFC 5961 7. */
+    void challengeAck(long now) {
+        if (now - tcb.challengeAckWindowStartNanos >= c.SECOND || tcb.challengeAckWindowStartNanos == 0) {
+            tcb.challengeAckWindowStartNanos = now;
+            tcb.challengeAcksInWindow = 0;
+        }
+        if (tcb.challengeAcksInWindow >= stack.config.challengeAcksPerSecond()) {
+            stack.counters.increment(TcpStatistic.CHALLENGE_ACKS_LIMITED);
+            return;
+        }
+        tcb.challengeAcksInWindow++;
+        stack.counters.increment(TcpStatistic.CHALLENGE_ACKS);
+        sendAck();
+    }
+}

@@ -1,0 +1,67 @@
+package dev.strata.tcp;
+
+import dev.strata.api.socket.SocketError;
+
+/**
+ * The retransmission timer (RFC 6298 5, Karn's algorithm, exponential backoff; RFC 9293
+ * 3.8.1): arming it when data or a SYN is outstanding and what happens when it expires,
+ * including giving up after tcp_syn_retries / tcp_retries2. The deadline lives in the
+ * {@link Tcb}; the connection's single scheduler task fires it.
+ */
+final class RetransmitTimer {
+
+    private final TcpConnection c;
+    private final Tcb tcb;
+    private final TcpStack stack;
+
+    RetransmitTimer(TcpConnection c) {
+        this.c = c;
+        this.tcb = c.tcb;
+        this.stack = c.stack;
+    }
+
+    void arm(long now) {
+        if (tcb.retransmitDeadline == 0) {
+            tcb.retransmitDeadline = now + tcb.rtt.rtoNanos;
+        }
+    }
+
+    /** RFC 6298 5.4-5.6: retransmit the earliest unacknowledged segment, back off, restart the timer. */
+    void expired(long now) {
+        tcb.retransmitDeadline = 0;
+        tcb.retransmits++;
+        tcb.rttTiming = false; // Karn: no sample from a retransmitted segment
+        switch (tcb.state) {
+            case SYN_SENT, SYN_RECEIVED -> {
+                int limit = tcb.state == TcpState.SYN_SENT ? stack.config.synRetries() : stack.config.synAckRetries();
+                if (tcb.retransmits > limit) {
+                    stack.counters.increment(TcpStatistic.ATTEMPT_FAILS);
+                    c.terminate(SocketError.ETIMEDOUT);
+                    return;
+                }
+                tcb.rtt.backoff();
+                c.handshake.sendSyn(tcb.state == TcpState.SYN_RECEIVED);
+                arm(now);
+            }
+            default -> {
+                if (tcb.sndUna == tcb.sndMax) {
+                    tcb.retransmits = 0;
+                    return;
+                }
+                if (tcb.retransmits > stack.config.retries()) {
+                    c.terminate(SocketError.ETIMEDOUT);
+                    return;
+                }
+                tcb.rtt.backoff();
+                if (c.congestionControl != null) {
+                    tcb.congestion.bytesInFlight = Seq.distance(tcb.sndUna, tcb.sndMax);
+                    c.congestionControl.onRetransmitTimeout(tcb.congestion, now);
+                }
+                // go back to SND.UNA (RFC 5681 3.1 after a timeout: resend from the first unacknowledged byte)
+                tcb.sndNxt = tcb.sndUna;
+                c.sender.output(now);
+                arm(now);
+            }
+        }
+    }
+}

@@ -1,0 +1,215 @@
+package dev.strata.tcp;
+
+import dev.strata.api.buffer.PacketBuffer;
+
+/**
+ * The sending side (RFC 9293 3.8.6.2.1, 3.10.7.4 fifth step; RFC 5681): segmentation of the
+ * {@link SendBuffer} within min(SND.WND, cwnd), the FIN, processing of acknowledgments
+ * (SND.UNA, the send window, RTT samples, congestion control), and building every segment
+ * into the connection's outbox. Runs under the connection's monitor; like gVisor's
+ * {@code snd.go}.
+ */
+final class Sender {
+
+    private final TcpConnection c;
+    private final Tcb tcb;
+    private final TcpStack stack;
+    /** The options of the segment being built (one per connection: no allocation per segment). */
+    private final TcpOptions out = new TcpOptions();
+
+    Sender(TcpConnection c) {
+        this.c = c;
+        this.tcb = c.tcb;
+        this.stack = c.stack;
+    }
+
+    boolean maySendData() {
+        return switch (tcb.state) {
+            case ESTABLISHED, CLOSE_WAIT, FIN_WAIT_1, LAST_ACK, CLOSING -> true;
+            default -> false;
+        };
+    }
+
+    /** Sends what the send window (min of SND.WND and cwnd) allows, in segments of at most the MSS, then the FIN. */
+    void output(long now) {
+        if (!maySendData()) {
+            return;
+        }
+        while (true) {
+            int sent = Seq.distance(tcb.sndUna, tcb.sndNxt);
+            int unsent = tcb.sendBuffer.length - sent;
+            if (unsent > 0) {
+                long window = Math.min(tcb.sndWnd, c.congestionControl == null ? Long.MAX_VALUE : tcb.congestion.cwnd);
+                long room = window - sent;
+                int n = (int) Math.min(Math.min(unsent, tcb.sendMss), Math.max(room, 0));
+                if (n <= 0) {
+                    return; // zero-window probing and the persist timer: a later increment
+                }
+                boolean fin = tcb.finQueued && n == unsent;
+                int seq = tcb.sndNxt;
+                int flags = TcpHeader.ACK | (n == unsent ? TcpHeader.PSH : 0) | (fin ? TcpHeader.FIN : 0);
+                emit(seq, flags, sent, n);
+                if (!tcb.rttTiming && seq == tcb.sndMax) {
+                    tcb.rttTiming = true;
+                    tcb.rttSeq = seq;
+                    tcb.rttStartNanos = now;
+                }
+                tcb.sndNxt = seq + n;
+                if (fin) {
+                    tcb.finSeq = tcb.sndNxt;
+                    tcb.finSent = true;
+                    tcb.sndNxt += 1;
+                }
+                tcb.sndMax = Seq.max(tcb.sndMax, tcb.sndNxt);
+                c.retransmitTimer.arm(now);
+                if (fin) {
+                    return;
+                }
+            } else if (unsent == 0 && tcb.finQueued && (!tcb.finSent || tcb.sndNxt == tcb.finSeq)) {
+                tcb.finSeq = tcb.sndNxt;
+                tcb.finSent = true;
+                emit(tcb.sndNxt, TcpHeader.FIN | TcpHeader.ACK, 0, 0);
+                tcb.sndNxt += 1;
+                tcb.sndMax = Seq.max(tcb.sndMax, tcb.sndNxt);
+                c.retransmitTimer.arm(now);
+                return;
+            } else {
+                return;
+            }
+        }
+    }
+
+    /**
+     * Builds one segment into the c.outbox: header, options, and {@code length} bytes of the send
+     * buffer from {@code dataOffset} bytes after SND.UNA. ACK carries RCV.NXT; the window is
+     * what the receive buffer can take, never less than advertised before (RFC 9293
+     * 3.8.6.2.2), scaled unless this is a SYN (RFC 7323 2.2).
+     */
+    void emit(int seq, int flags, int dataOffset, int length) {
+        boolean syn = (flags & TcpHeader.SYN) != 0;
+        long now = stack.scheduler.nanoTime();
+        out.clear();
+        if (syn) {
+            out.mss = tcb.localMss;
+            boolean active = tcb.state == TcpState.SYN_SENT || !tcb.passiveOpen && (flags & TcpHeader.ACK) == 0;
+            // on a SYN-ACK only what the peer offered (RFC 7323 2.2, 3.2; RFC 2018 2)
+            if (active || tcb.windowScaling) {
+                out.windowScale = tcb.rcvWindowShift;
+            }
+            out.sackPermitted = active || tcb.sackPermitted;
+            out.timestamps = active || tcb.timestamps;
+        } else {
+            out.timestamps = tcb.timestamps;
+            if (tcb.sackPermitted && tcb.receiveBuffer.rangeCount > 0) {
+                c.receiver.sackBlocks(out);
+            }
+        }
+        if (out.timestamps) {
+            out.tsVal = (int) (now / 1_000_000L) + tcb.tsOffset;
+            out.tsEcr = (flags & TcpHeader.ACK) != 0 ? tcb.tsRecent : 0;
+        }
+        int optionLength = out.length(syn);
+        int headerLength = TcpHeader.MIN_LENGTH + optionLength;
+        PacketBuffer b = stack.pool.allocate(headerLength + length);
+        int at = b.append(headerLength + length);
+        int window = c.receiver.advertiseWindow(syn);
+        boolean ack = (flags & TcpHeader.ACK) != 0;
+        TcpHeader.write(b, at, tcb.localPort, tcb.remotePort, seq, ack ? tcb.rcvNxt : 0, headerLength, flags, window);
+        out.write(b, at + TcpHeader.MIN_LENGTH, syn);
+        if (length > 0) {
+            tcb.sendBuffer.copyOut(dataOffset, length, b, at + headerLength);
+        }
+        TcpHeader.writeChecksum(b, at, headerLength + length, tcb.localAddress, tcb.remoteAddress);
+        b.transportOffset(at);
+        if (ack) {
+            tcb.lastAckSent = tcb.rcvNxt;
+        }
+        int seqLength = length + (syn ? 1 : 0) + ((flags & TcpHeader.FIN) != 0 ? 1 : 0);
+        if (seqLength > 0 && Seq.lt(seq, tcb.sndMax) && !(syn && tcb.retransmits == 0)) {
+            stack.counters.increment(TcpStatistic.RETRANS_SEGS);
+        } else {
+            stack.counters.increment(TcpStatistic.OUT_SEGS);
+        }
+        c.outbox.add(b, tcb.localAddress, tcb.remoteAddress);
+    }
+
+    /** Sends <SEQ=seq><CTL=RST> (with ACK=ack when {@code withAck}). */
+    void reset(int seq, int ack, boolean withAck) {
+        stack.counters.increment(TcpStatistic.OUT_RSTS);
+        PacketBuffer b = stack.pool.allocate();
+        int at = b.append(TcpHeader.MIN_LENGTH);
+        TcpHeader.write(b, at, tcb.localPort, tcb.remotePort, seq, withAck ? ack : 0, TcpHeader.MIN_LENGTH,
+                TcpHeader.RST | (withAck ? TcpHeader.ACK : 0), 0);
+        TcpHeader.writeChecksum(b, at, TcpHeader.MIN_LENGTH, tcb.localAddress, tcb.remoteAddress);
+        b.transportOffset(at);
+        stack.counters.increment(TcpStatistic.OUT_SEGS);
+        c.outbox.add(b, tcb.localAddress, tcb.remoteAddress);
+    }
+
+    /** SND.UNA < SEG.ACK =< SND.NXT: data (and maybe our FIN) acknowledged. */
+    void newAck(int ack, long now) {
+        int acked = Seq.distance(tcb.sndUna, ack);
+        int data = Math.min(acked, tcb.sendBuffer.length);
+        tcb.sendBuffer.acknowledge(data);
+        tcb.sndUna = ack;
+        if (Seq.lt(tcb.sndNxt, ack)) {
+            tcb.sndNxt = ack; // after a go-back, an ACK for data sent before the timeout
+        }
+        // Karn (RFC 6298 3): the timed segment is sampled only if it was not retransmitted
+        if (tcb.rttTiming && Seq.gt(ack, tcb.rttSeq)) {
+            long rtt = now - tcb.rttStartNanos;
+            tcb.rtt.sample(rtt);
+            tcb.rttTiming = false;
+            tcb.congestion.smoothedRttNanos = tcb.rtt.smoothedRttNanos;
+            tcb.congestion.minRttNanos = tcb.rtt.minRttNanos;
+            onAckCongestion(data, rtt, now);
+        } else {
+            onAckCongestion(data, 0, now);
+        }
+        tcb.retransmits = 0;
+        // RFC 6298 5.2 / 5.3: all acknowledged, stop the timer; else restart it
+        tcb.retransmitDeadline = tcb.sndUna == tcb.sndMax ? 0 : now + tcb.rtt.rtoNanos;
+        if (data > 0) {
+            c.events |= c.EVENT_WRITABLE;
+        }
+    }
+
+    void updateWindow(Segment seg) {
+        tcb.sndWnd = (long) seg.window << tcb.sndWindowShift;
+        tcb.maxSndWnd = Math.max(tcb.maxSndWnd, tcb.sndWnd);
+        tcb.sndWl1 = seg.seq;
+        tcb.sndWl2 = seg.ack;
+    }
+
+    void onAckCongestion(int acked, long rtt, long now) {
+        if (c.congestionControl != null && acked > 0) {
+            tcb.congestion.bytesInFlight = Seq.distance(tcb.sndUna, tcb.sndMax);
+            c.congestionControl.onAck(tcb.congestion, acked, rtt, now);
+        }
+    }
+
+    /**
+     * The fifth step's ACK processing in a synchronized state (RFC 9293 3.10.7.4, RFC 5961
+     * 5.2): SND.UNA, the send window; false when the segment is to be dropped.
+     */
+    boolean ackArrived(Segment seg, long now) {
+        // RFC 5961 5.2: acceptable if SND.UNA - MAX.SND.WND =< SEG.ACK =< SND.NXT; else ACK and drop
+        if (Seq.gt(seg.ack, tcb.sndMax)) {
+            stack.counters.increment(TcpStatistic.ACK_TOO_NEW);
+            c.receiver.sendAck();
+            return false;
+        }
+        if (Seq.lt(seg.ack, tcb.sndUna - (int) Math.min(tcb.maxSndWnd, Integer.MAX_VALUE))) {
+            c.receiver.sendAck();
+            return false;
+        }
+        if (Seq.gt(seg.ack, tcb.sndUna)) {
+            newAck(seg.ack, now);
+        }
+        // window update: "If SND.WL1 < SEG.SEQ or (SND.WL1 = SEG.SEQ and SND.WL2 =< SEG.ACK)"
+        if (Seq.lt(tcb.sndWl1, seg.seq) || (tcb.sndWl1 == seg.seq && Seq.le(tcb.sndWl2, seg.ack))) {
+            updateWindow(seg);
+        }
+        return true;
+    }
+}
