@@ -98,7 +98,7 @@ public final class Client {
         int status = 0;
         int answered = 0;
         Frames.Frame frame;
-        while ((frame = Frames.read(fromServer)) != null) {
+        while ((frame = readOrEnd(fromServer)) != null) {
             switch (frame.type()) {
                 case Frames.STDOUT -> {
                     out.write(frame.payload(), 0, frame.payload().length);
@@ -122,6 +122,19 @@ public final class Client {
             return STATUS_NO_ANSWER;
         }
         return status;
+    }
+
+    /**
+     * The next frame, or null at the end of the stream. A stream that ends inside a frame is
+     * the same to the user as one that ends between frames: Strata went away mid-answer (its
+     * channel closed while the command's last output was being written).
+     */
+    private static Frames.Frame readOrEnd(InputStream fromServer) throws IOException {
+        try {
+            return Frames.read(fromServer);
+        } catch (java.io.EOFException truncated) {
+            return null;
+        }
     }
 
     private static String reason(Exception e) {
