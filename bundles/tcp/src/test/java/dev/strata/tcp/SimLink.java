@@ -48,6 +48,9 @@ final class SimLink {
     final Host a;
     final Host b;
 
+    /** When set, every segment and its fate is printed (for replaying a failing seed). */
+    boolean trace;
+
     long carried;
     long dropped;
     long duplicated;
@@ -110,8 +113,10 @@ final class SimLink {
         carried++;
         if (random.nextDouble() < impairment.loss) {
             dropped++;
+            trace(segment, source, "dropped");
             return;
         }
+        trace(segment, source, "");
         int copies = 1;
         if (random.nextDouble() < impairment.duplicate) {
             duplicated++;
@@ -134,6 +139,17 @@ final class SimLink {
                 to.stack.receive(b);
             }, delay, TimeUnit.NANOSECONDS);
         }
+    }
+
+    private void trace(PacketBuffer segment, int source, String fate) {
+        if (!trace) {
+            return;
+        }
+        int at = segment.start();
+        int payload = segment.length() - TcpHeader.headerLength(segment, at);
+        System.out.printf("%9d ms %s %-3s seq %d ack %d win %d len %d %s%n", nowMillis(), source == ADDRESS_A ? "A>B" : "B>A",
+                TcpHarness.flagString(TcpHeader.flags(segment, at)), Seq.unsigned(TcpHeader.sequence(segment, at)),
+                Seq.unsigned(TcpHeader.acknowledgment(segment, at)), TcpHeader.window(segment, at), payload, fate);
     }
 
     /** The segment in a fresh buffer of the receiver's pool, framed as IPv4 hands it to TCP. */
