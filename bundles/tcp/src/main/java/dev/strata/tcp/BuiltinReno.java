@@ -44,9 +44,10 @@ final class BuiltinReno implements CongestionControl {
 
     @Override
     public void onCongestionEvent(CongestionState state, long nowNanos) {
-        // RFC 5681 3.2 step 2 and 3
+        // RFC 5681 3.2 step 2; the + 3 * SMSS inflation of step 3 is TCP's (LossRecovery)
         state.ssthresh = Math.max(state.bytesInFlight / 2, 2L * state.mss);
-        state.cwnd = state.ssthresh + 3L * state.mss;
+        state.cwnd = state.ssthresh;
+        acknowledgedInAvoidance = 0;
     }
 
     @Override

@@ -32,6 +32,7 @@ final class Handshake {
         tcb.sndUna = tcb.iss;
         tcb.sndNxt = tcb.iss + 1;
         tcb.sndMax = tcb.sndNxt;
+        tcb.recover = tcb.iss; // RFC 6582 3.2 step 1: "recover" starts at the ISS
         tcb.tsOffset = stack.isn.next(tcb.remoteAddress, tcb.remotePort, tcb.localAddress, tcb.localPort);
         int mtu = stack.mtuFor(tcb.remoteAddress);
         // RFC 9293 3.7.1: MSS = MTU - fixed IP and TCP headers
@@ -115,7 +116,7 @@ final class Handshake {
             tcb.maxSndWnd = tcb.sndWnd;
             tcb.sndWl1 = seg.seq;
             tcb.sndWl2 = seg.ack;
-            c.events |= c.EVENT_CONNECTED | c.EVENT_WRITABLE;
+            c.events |= TcpConnection.EVENT_CONNECTED | TcpConnection.EVENT_WRITABLE;
             c.receiver.sendAck();
             c.sender.output(now);
             // RFC 9293 3.10.7.3: data or controls beyond the SYN are processed in the sixth step on

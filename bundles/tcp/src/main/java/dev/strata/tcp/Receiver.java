@@ -52,7 +52,7 @@ final class Receiver {
             int advanced = tcb.receiveBuffer.store(offset, seg.buffer, seg.payloadIndex, seg.payloadLength);
             if (advanced > 0) {
                 tcb.rcvNxt += advanced;
-                c.events |= c.EVENT_READABLE;
+                c.events |= TcpConnection.EVENT_READABLE;
             } else if (advanced < 0) {
                 stack.counters.increment(TcpStatistic.OFO_DROPPED);
             } else if (offset > 0) {
@@ -83,7 +83,7 @@ final class Receiver {
     void finArrived(long now) {
         tcb.finReceived = true;
         tcb.rcvNxt += 1;
-        c.events |= c.EVENT_READABLE;
+        c.events |= TcpConnection.EVENT_READABLE;
         switch (tcb.state) {
             case SYN_RECEIVED, ESTABLISHED -> c.setState(TcpState.CLOSE_WAIT);
             case FIN_WAIT_1 -> {
@@ -130,7 +130,7 @@ final class Receiver {
 
     /** RFC 5961 3.2 / 4.2 / 5.2 challenge ACK, limited per RFC 5961 7. */
     void challengeAck(long now) {
-        if (now - tcb.challengeAckWindowStartNanos >= c.SECOND || tcb.challengeAckWindowStartNanos == 0) {
+        if (now - tcb.challengeAckWindowStartNanos >= TcpConnection.SECOND || tcb.challengeAckWindowStartNanos == 0) {
             tcb.challengeAckWindowStartNanos = now;
             tcb.challengeAcksInWindow = 0;
         }

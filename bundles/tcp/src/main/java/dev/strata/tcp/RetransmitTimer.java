@@ -53,6 +53,7 @@ final class RetransmitTimer {
                     return;
                 }
                 tcb.rtt.backoff();
+                c.recovery.retransmitTimeout();
                 if (c.congestionControl != null) {
                     tcb.congestion.bytesInFlight = Seq.distance(tcb.sndUna, tcb.sndMax);
                     c.congestionControl.onRetransmitTimeout(tcb.congestion, now);

@@ -39,7 +39,7 @@ final class Sender {
             int sent = Seq.distance(tcb.sndUna, tcb.sndNxt);
             int unsent = tcb.sendBuffer.length - sent;
             if (unsent > 0) {
-                long window = Math.min(tcb.sndWnd, c.congestionControl == null ? Long.MAX_VALUE : tcb.congestion.cwnd);
+                long window = Math.min(tcb.sndWnd, c.congestionControl == null ? Long.MAX_VALUE : congestionWindow());
                 long room = window - sent;
                 int n = (int) Math.min(Math.min(unsent, tcb.sendMss), Math.max(room, 0));
                 if (n <= 0) {
@@ -162,15 +162,68 @@ final class Sender {
             tcb.rttTiming = false;
             tcb.congestion.smoothedRttNanos = tcb.rtt.smoothedRttNanos;
             tcb.congestion.minRttNanos = tcb.rtt.minRttNanos;
-            onAckCongestion(data, rtt, now);
+            onAck(acked, data, rtt, now);
         } else {
-            onAckCongestion(data, 0, now);
+            onAck(acked, data, 0, now);
         }
         tcb.retransmits = 0;
-        // RFC 6298 5.2 / 5.3: all acknowledged, stop the timer; else restart it
-        tcb.retransmitDeadline = tcb.sndUna == tcb.sndMax ? 0 : now + tcb.rtt.rtoNanos;
+        // RFC 6298 5.2 / 5.3: all acknowledged, stop the timer; else restart it (in recovery
+        // only on the first partial ACK, RFC 6582 3.2 step 4, set by LossRecovery)
+        if (tcb.sndUna == tcb.sndMax) {
+            tcb.retransmitDeadline = 0;
+        } else if (!tcb.inRecovery || !tcb.recoveryTimerRestarted) {
+            tcb.retransmitDeadline = now + tcb.rtt.rtoNanos;
+            tcb.recoveryTimerRestarted = tcb.inRecovery;
+        }
         if (data > 0) {
-            c.events |= c.EVENT_WRITABLE;
+            c.events |= TcpConnection.EVENT_WRITABLE;
+        }
+    }
+
+    /**
+     * cwnd, plus RFC 3042 limited transmit: on the first and second duplicate ACK (outside
+     * recovery) one new segment each may go, "FlightSize <= cwnd + 2*SMSS", so that a small
+     * window still produces the three duplicate ACKs of a fast retransmit. New data only:
+     * not while going back after a timeout.
+     */
+    private long congestionWindow() {
+        long cwnd = tcb.congestion.cwnd;
+        if (!tcb.inRecovery && tcb.duplicateAcks > 0 && tcb.sndNxt == tcb.sndMax) {
+            cwnd += (long) Math.min(tcb.duplicateAcks, 2) * tcb.sendMss;
+        }
+        return cwnd;
+    }
+
+    /**
+     * RFC 5681 2, "DUPLICATE ACKNOWLEDGMENT": (a) data outstanding, (b) no data in the
+     * segment, (c) neither SYN nor FIN, (d) SEG.ACK = SND.UNA (the caller checked it is not
+     * above), (e) the same advertised window as the last ACK.
+     */
+    private boolean isDuplicateAck(Segment seg) {
+        return tcb.sndUna != tcb.sndMax && seg.payloadLength == 0 && !seg.has(TcpHeader.SYN)
+                && !seg.has(TcpHeader.FIN) && seg.ack == tcb.sndUna
+                && ((long) seg.window << tcb.sndWindowShift) == tcb.sndWnd;
+    }
+
+    /**
+     * Retransmits the segment at SND.UNA (at most one MSS, with the FIN if it is the last):
+     * fast retransmit (RFC 5681 3.2 step 4) and the partial-ACK retransmission (RFC 6582 3.2 step 4).
+     */
+    void retransmitFirst(long now) {
+        int length = Math.min(tcb.sendBuffer.length, tcb.sendMss);
+        boolean fin = tcb.finSent && length == tcb.sendBuffer.length;
+        if (length == 0 && !fin) {
+            return;
+        }
+        int flags = TcpHeader.ACK | (length > 0 && length == tcb.sendBuffer.length ? TcpHeader.PSH : 0)
+                | (fin ? TcpHeader.FIN : 0);
+        emit(tcb.sndUna, flags, 0, length);
+        int end = tcb.sndUna + length + (fin ? 1 : 0);
+        if (Seq.lt(tcb.sndNxt, end)) {
+            tcb.sndNxt = end; // after a go-back (RTO), the retransmission moves SND.NXT on
+        }
+        if (tcb.rttTiming && Seq.lt(tcb.rttSeq, end)) {
+            tcb.rttTiming = false; // Karn (RFC 6298 3): the timed segment was retransmitted
         }
     }
 
@@ -179,6 +232,16 @@ final class Sender {
         tcb.maxSndWnd = Math.max(tcb.maxSndWnd, tcb.sndWnd);
         tcb.sndWl1 = seg.seq;
         tcb.sndWl2 = seg.ack;
+    }
+
+    /** An ACK of new data: recovery's partial or full ACK (RFC 6582 3.2), else the algorithm's growth. */
+    private void onAck(int acked, int data, long rtt, long now) {
+        if (tcb.inRecovery) {
+            c.recovery.newAckInRecovery(acked, now);
+            return;
+        }
+        tcb.duplicateAcks = 0;
+        onAckCongestion(data, rtt, now);
     }
 
     void onAckCongestion(int acked, long rtt, long now) {
@@ -205,6 +268,8 @@ final class Sender {
         }
         if (Seq.gt(seg.ack, tcb.sndUna)) {
             newAck(seg.ack, now);
+        } else if (isDuplicateAck(seg)) {
+            c.recovery.duplicateAck(now);
         }
         // window update: "If SND.WL1 < SEG.SEQ or (SND.WL1 = SEG.SEQ and SND.WL2 =< SEG.ACK)"
         if (Seq.lt(tcb.sndWl1, seg.seq) || (tcb.sndWl1 == seg.seq && Seq.le(tcb.sndWl2, seg.ack))) {

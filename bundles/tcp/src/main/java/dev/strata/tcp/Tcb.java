@@ -110,10 +110,14 @@ final class Tcb {
     CongestionState congestion = new CongestionState();
     /** The algorithm's name ({@code cubic}, {@code reno}). */
     String congestionAlgorithm;
+    /** Consecutive duplicate ACKs as RFC 5681 2 defines them. */
     int duplicateAcks;
+    /** In NewReno fast recovery (RFC 6582 3.2), until an ACK covers {@link #recover}. */
     boolean inRecovery;
-    /** RFC 6582 "recover": SND.MAX when recovery began. */
+    /** RFC 6582 "recover": SND.MAX when recovery began or the RTO fired (ISS at first). */
     int recover;
+    /** RFC 6582 3.2 step 4 ("Impatient"): the first partial ACK of this recovery restarted the timer. */
+    boolean recoveryTimerRestarted;
 
     // ---- error to report (ECONNRESET...) once the connection is gone -----------------------------------
     /** The SocketError name to report, or null. */

@@ -25,9 +25,9 @@ import dev.strata.api.transport.StreamOptions;
  * (segmentation, ACK processing, segment building) and {@link RetransmitTimer}.
  *
  * <p>Not yet here (later increments): delayed ACKs and Nagle (every segment is ACKed at once,
- * data is sent as soon as the windows allow), fast retransmit and SACK-based recovery,
- * zero-window probes, keep-alive, out-of-order FINs (dropped; the peer retransmits), urgent
- * data, ICMP errors.
+ * data is sent as soon as the windows allow), SACK-based recovery (RFC 6675; NewReno fast
+ * recovery is in {@link LossRecovery}), zero-window probes, keep-alive, out-of-order FINs
+ * (dropped; the peer retransmits), urgent data, ICMP errors.
  */
 final class TcpConnection implements StreamConnection {
 
@@ -46,6 +46,7 @@ final class TcpConnection implements StreamConnection {
     final Receiver receiver;
     final Sender sender;
     final RetransmitTimer retransmitTimer;
+    final LossRecovery recovery;
     private final Runnable timerTask = this::onTimer;
     private Listener listener;
     private StreamEndpoint endpoint;
@@ -74,6 +75,7 @@ final class TcpConnection implements StreamConnection {
         receiver = new Receiver(this);
         sender = new Sender(this);
         retransmitTimer = new RetransmitTimer(this);
+        recovery = new LossRecovery(this);
     }
 
     /** A passive OPEN's connection for a SYN (the caller then calls {@link #acceptSyn}). */
@@ -91,6 +93,7 @@ final class TcpConnection implements StreamConnection {
         receiver = new Receiver(this);
         sender = new Sender(this);
         retransmitTimer = new RetransmitTimer(this);
+        recovery = new LossRecovery(this);
     }
 
     private static Tcb newTcb(TcpStack stack, StreamOptions options) {

@@ -61,7 +61,15 @@ enum TcpStatistic {
     /** No IPv4 layer was running. */
     NO_IPV4("NoIpv4"),
     /** IPv4 refused a segment (no route, interface down). */
-    OUT_FAILED("OutFailed");
+    OUT_FAILED("OutFailed"),
+
+    // ---- loss recovery (RFC 5681 3.2, RFC 6582) ---------------------------------------------------------
+    /** Fast retransmits on the third duplicate ACK (Linux TCPFastRetrans). */
+    FAST_RETRANSMITS("TCPFastRetrans"),
+    /** Partial ACKs in NewReno recovery, each answered with a retransmission. */
+    PARTIAL_ACKS("TCPPartialAcks"),
+    /** Fast recoveries ended by a retransmission timeout (Linux TCPLossFailures). */
+    RECOVERY_TIMEOUTS("TCPLossFailures");
 
     private final String label;
 

@@ -3,7 +3,9 @@ package dev.strata.tcp;
 import static dev.strata.tcp.TcpHarness.seg;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 
@@ -300,5 +302,141 @@ class ConnectionTest {
         h.inject(seg("F.").seq(peer + 30).ack(ours + 11));
         h.expect(". seq 9 ack 16 win 65535");
         assertEquals("TIME_WAIT", c.state());
+    }
+
+    // ---- fast retransmit and NewReno recovery (RFC 5681 3.2, RFC 6582) --------------------------------
+
+    /** Writes ten full segments (the initial window of 14600 bytes) and expects them on the wire. */
+    private Tcb tenSegmentsInFlight(StreamConnection c) throws Exception {
+        TcpHarness.write(c, "x".repeat(14_600));
+        for (int i = 0; i < 10; i++) {
+            h.expect((i == 9 ? "P." : ".") + " seq " + u(ours + i * 1460) + " ack " + u(peer) + " win 65535 len 1460");
+        }
+        return ((TcpConnection) c).tcb;
+    }
+
+    private void duplicateAcks(int count) {
+        for (int i = 0; i < count; i++) {
+            h.inject(seg(".").seq(peer).ack(ours));
+        }
+    }
+
+    @Test
+    void fastRetransmitOnTheThirdDuplicateAck() throws Exception {
+        StreamConnection c = established();
+        Tcb tcb = tenSegmentsInFlight(c);
+        duplicateAcks(2);
+        h.expectNothing();
+        duplicateAcks(1);
+        h.expect(". seq " + u(ours) + " ack " + u(peer) + " win 65535 len 1460");
+        h.expectNothing();
+        assertTrue(tcb.inRecovery);
+        assertEquals(ours + 14_600, tcb.recover); // RFC 6582: recover = SND.MAX
+        // RFC 5681 3.2: ssthresh = FlightSize / 2, cwnd = ssthresh + 3 * SMSS
+        assertEquals(7300, tcb.congestion.ssthresh);
+        assertEquals(7300 + 3 * 1460, tcb.congestion.cwnd);
+        assertEquals(1, h.counter(TcpStatistic.FAST_RETRANSMITS));
+        assertEquals(1, h.counter(TcpStatistic.RETRANS_SEGS));
+        // every further duplicate inflates cwnd by one SMSS, and no second retransmission
+        duplicateAcks(2);
+        assertEquals(7300 + 5 * 1460, tcb.congestion.cwnd);
+        h.expectNothing();
+    }
+
+    @Test
+    void limitedTransmitThenInflatedWindowSendNewData() throws Exception {
+        StreamConnection c = established();
+        Tcb tcb = tenSegmentsInFlight(c);
+        TcpHarness.write(c, "y".repeat(1000));
+        h.expectNothing(); // cwnd full
+        duplicateAcks(1); // RFC 3042 limited transmit: FlightSize may reach cwnd + 2 * SMSS
+        h.expect("P. seq " + u(ours + 14_600) + " ack " + u(peer) + " win 65535 len 1000");
+        duplicateAcks(1);
+        h.expectNothing();
+        duplicateAcks(1);
+        h.expect(". seq " + u(ours) + " ack " + u(peer) + " win 65535 len 1460");
+        assertEquals(7800, tcb.congestion.ssthresh); // FlightSize 15600 / 2
+        TcpHarness.write(c, "w".repeat(700));
+        duplicateAcks(2); // cwnd 7800 + 5 * 1460 = 15100 < 16300 in flight with the new bytes
+        h.expectNothing();
+        duplicateAcks(1); // 16560: room
+        h.expect("P. seq " + u(ours + 15_600) + " ack " + u(peer) + " win 65535 len 700");
+        assertEquals(ours + 15_600, tcb.recover);
+    }
+
+    @Test
+    void ackThatMovesTheWindowOrCarriesDataIsNotADuplicate() throws Exception {
+        StreamConnection c = established();
+        Tcb tcb = tenSegmentsInFlight(c);
+        duplicateAcks(2);
+        h.inject(seg(".").seq(peer).ack(ours).win(60_000)); // RFC 5681 2 (e): a window update
+        h.inject(seg("P.").seq(peer).ack(ours).win(60_000).data("abc")); // (b): data
+        h.expect(". seq " + u(ours + 14_600) + " ack " + u(peer + 3) + " win 65535");
+        h.expectNothing();
+        assertFalse(tcb.inRecovery);
+        assertEquals(0, h.counter(TcpStatistic.FAST_RETRANSMITS));
+    }
+
+    @Test
+    void partialAckRetransmitsTheNextHoleAndFullAckEndsRecovery() throws Exception {
+        StreamConnection c = established();
+        Tcb tcb = tenSegmentsInFlight(c);
+        // segments 0 and 4 lost: the peer acknowledges segments 1-3 and 5-9 with duplicates
+        duplicateAcks(8);
+        h.expect(". seq " + u(ours) + " ack " + u(peer) + " win 65535 len 1460");
+        h.expectNothing();
+        assertEquals(7300 + 8 * 1460, tcb.congestion.cwnd);
+        // the retransmission fills the first hole: a partial ACK up to the second one
+        h.inject(seg(".").seq(peer).ack(ours + 4 * 1460));
+        h.expect(". seq " + u(ours + 4 * 1460) + " ack " + u(peer) + " win 65535 len 1460");
+        h.expectNothing();
+        assertTrue(tcb.inRecovery);
+        // RFC 6582 3.2 step 4: deflate by the 5840 acknowledged, add back one SMSS
+        assertEquals(7300 + 8 * 1460 - 4 * 1460 + 1460, tcb.congestion.cwnd);
+        assertEquals(1, h.counter(TcpStatistic.PARTIAL_ACKS));
+        // the full ACK (covers recover) ends recovery: cwnd = ssthresh
+        h.inject(seg(".").seq(peer).ack(ours + 14_600));
+        assertFalse(tcb.inRecovery);
+        assertEquals(7300, tcb.congestion.cwnd);
+        assertEquals(0, c.unacknowledged());
+        h.expectNothing();
+    }
+
+    @Test
+    void cwndAfterRecoveryIsHalfTheFlight() throws Exception {
+        StreamConnection c = established();
+        Tcb tcb = tenSegmentsInFlight(c);
+        duplicateAcks(3);
+        h.next();
+        h.inject(seg(".").seq(peer).ack(ours + 14_600));
+        assertFalse(tcb.inRecovery);
+        // the next flight is ssthresh = 7300 bytes: five segments, then congestion avoidance
+        TcpHarness.write(c, "z".repeat(14_600));
+        for (int i = 0; i < 5; i++) {
+            h.expect(". seq " + u(ours + 14_600 + i * 1460) + " ack " + u(peer) + " win 65535 len 1460");
+        }
+        h.expectNothing();
+        assertFalse(tcb.congestion.inSlowStart());
+    }
+
+    @Test
+    void retransmissionTimeoutDuringRecoveryEndsIt() throws Exception {
+        StreamConnection c = established();
+        Tcb tcb = tenSegmentsInFlight(c);
+        duplicateAcks(3);
+        h.next();
+        h.advance(200); // the retransmission is lost too: the RTO, armed when the data went out
+        h.expect(". seq " + u(ours) + " ack " + u(peer) + " win 65535 len 1460");
+        h.expectNothing(); // cwnd = 1 SMSS
+        assertFalse(tcb.inRecovery);
+        assertEquals(1460, tcb.congestion.cwnd);
+        assertEquals(ours + 14_600, tcb.recover); // RFC 6582 3.2 step 1
+        assertEquals(1, h.counter(TcpStatistic.RECOVERY_TIMEOUTS));
+        // duplicates now do not start a fast retransmit: the ACK does not cover recover (and
+        // limited transmit sends only new data, not the go-back's)
+        duplicateAcks(3);
+        h.expectNothing();
+        assertEquals(1, h.counter(TcpStatistic.FAST_RETRANSMITS));
+        assertFalse(tcb.inRecovery);
     }
 }
