@@ -273,4 +273,114 @@ class SimConnectionTest {
         assertEquals(SocketError.ECONNRESET, e.error());
         assertEquals("CLOSED", server.state());
     }
+
+    /** Sends until the connection is reset (a lost RST is not retransmitted, RFC 9293 3.10.7: the next segment draws another). */
+    private void untilReset(StreamConnection c, SimApps.Endpoint endpoint) {
+        until("reset", () -> {
+            if (link.dropped > 0 && !endpoint.closed) {
+                try {
+                    send(c, "anyone?");
+                } catch (NetSocketException e) {
+                    // already reset
+                }
+            }
+            return endpoint.closed;
+        });
+        assertEquals(SocketError.ECONNRESET, endpoint.error);
+        assertEquals("CLOSED", c.state());
+        NetSocketException e = assertThrows(NetSocketException.class, () -> c.read(ByteBuffer.allocate(16)));
+        assertEquals(SocketError.ECONNRESET, e.error());
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = { 0, 71, 72, 73 })
+    void abortOfTheAcceptedSideReachesTheClientAsConnectionReset(long seed) throws Exception {
+        start(seed);
+        establish();
+        exchange();
+        server.abort();
+        assertEquals("CLOSED", server.state());
+        untilReset(client, clientEndpoint);
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = { 0, 81, 82, 83 })
+    void abortInCloseWaitResetsThePeerInFinWait2(long seed) throws Exception {
+        start(seed);
+        establish();
+        client.shutdownOutput();
+        receiveEof(server);
+        until("client in FIN-WAIT-2", () -> client.state().equals("FIN_WAIT_2"));
+        server.abort();
+        // the client has nothing to send in FIN-WAIT-2, so only the RST itself can tell it
+        long t0 = link.nowMillis();
+        until("the RST's flight", () -> clientEndpoint.closed || link.nowMillis() > t0 + 1_000);
+        if (seed == 0) {
+            assertTrue(clientEndpoint.closed);
+        }
+        if (clientEndpoint.closed) {
+            assertEquals(SocketError.ECONNRESET, clientEndpoint.error);
+            assertEquals("CLOSED", client.state());
+        } else {
+            // the RST was lost: close() leaves the client in FIN-WAIT-2 (no FIN-WAIT-2 timeout
+            // like Linux's tcp_fin_timeout yet; seed 83 shows it), so abort it if still there
+            client.close();
+            link.advanceMillis(TcpConfig.DEFAULTS.timeWaitNanos() / 1_000_000 * 2);
+            if (!client.state().equals("CLOSED")) {
+                client.abort();
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = { 0, 91, 92, 93 })
+    void abortInFinWait2ResetsThePeerInCloseWait(long seed) throws Exception {
+        start(seed);
+        establish();
+        client.shutdownOutput();
+        receiveEof(server);
+        until("client in FIN-WAIT-2", () -> client.state().equals("FIN_WAIT_2"));
+        client.abort();
+        untilReset(server, serverEndpoint);
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = { 0, 101, 102, 103 })
+    void closeWithUnreadDataResetsThePeer(long seed) throws Exception {
+        start(seed);
+        establish();
+        send(server, "never read");
+        until("data at the client", () -> client.readable() > 0);
+        // RFC 9293 3.10.4 (as Linux): closing with unread data sends RST, not FIN
+        client.close();
+        assertEquals("CLOSED", client.state());
+        untilReset(server, serverEndpoint);
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = { 0, 111, 112, 113 })
+    void connectingToAPortNobodyListensOnIsRefused(long seed) throws Exception {
+        start(seed);
+        client = link.b.stack.connect(clientEndpoint, SimLink.ADDRESS_B, 0, SimLink.ADDRESS_A, 81,
+                StreamOptions.DEFAULTS);
+        until("refusal", () -> clientEndpoint.closed);
+        assertEquals(SocketError.ECONNREFUSED, clientEndpoint.error);
+        assertEquals("CLOSED", client.state());
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = { 0, 121, 122, 123 })
+    void abortInSynSentLeavesNoHalfOpenConnectionAtTheListener(long seed) throws Exception {
+        start(seed);
+        listener = link.a.stack.listen(acceptor, Ipv4Address.ANY, 80, 16, StreamOptions.DEFAULTS);
+        client = link.b.stack.connect(clientEndpoint, SimLink.ADDRESS_B, 0, SimLink.ADDRESS_A, 80,
+                StreamOptions.DEFAULTS);
+        assertEquals("SYN_SENT", client.state());
+        client.abort();
+        assertEquals("CLOSED", client.state());
+        // the SYN in flight makes a half-open connection; its SYN-ACK draws a RST (RFC 9293 3.10.7.1)
+        // or, when that is lost, the SYN-ACK retransmissions give up
+        until("no half-open connection", () -> link.nowMillis() > 2_000 && listener.pending() == 0);
+        assertTrue(acceptor.accepted.isEmpty());
+    }
 }
