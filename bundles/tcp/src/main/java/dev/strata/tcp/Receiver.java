@@ -48,7 +48,9 @@ final class Receiver {
     void processText(Segment seg, long now) {
         int offset = Seq.distance(tcb.rcvNxt, seg.seq);
         boolean ack = false;
+        boolean delayable = false;
         if (seg.payloadLength > 0 && tcb.state.receivesData()) {
+            boolean holes = tcb.receiveBuffer.rangeCount > 0;
             int advanced = tcb.receiveBuffer.store(offset, seg.buffer, seg.payloadIndex, seg.payloadLength);
             if (advanced > 0) {
                 tcb.rcvNxt += advanced;
@@ -58,9 +60,17 @@ final class Receiver {
             } else if (offset > 0) {
                 stack.counters.increment(TcpStatistic.OFO_QUEUED);
             }
-            // RFC 9293 3.10.7.4: "send an acknowledgment of the form <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>"
-            // (delayed ACKs are a later increment: every data segment is acknowledged at once)
-            ack = true;
+            // RFC 9293 3.10.7.4: "send an acknowledgment of the form <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>",
+            // which RFC 1122 4.2.3.2 lets us delay for in-order data; out-of-order data, data
+            // that fills a hole (RFC 5681 4.2) and duplicates are acknowledged at once
+            if (advanced > 0 && offset == 0 && !holes) {
+                delayable = true;
+            } else {
+                ack = true;
+                // loss or reordering on the path: acknowledge every segment again for a while,
+                // so that the sender's recovery is fed (Linux tcp_enter_quickack_mode)
+                tcb.quickAcks = TcpConfig.QUICK_ACKS;
+            }
         }
         if (seg.has(TcpHeader.FIN)) {
             int finSeq = seg.seq + seg.payloadLength;
@@ -75,6 +85,34 @@ final class Receiver {
             }
         }
         if (ack) {
+            sendAck();
+        } else if (delayable) {
+            acknowledgeLater(now);
+        }
+    }
+
+    /**
+     * RFC 1122 4.2.3.2 / RFC 9293 3.8.6.3, delayed ACK: acknowledge at once while in quick-ack
+     * mode (the connection's first segments, as Linux) or when two full-sized segments are
+     * unacknowledged; otherwise within {@link TcpConfig#DELAYED_ACK_NANOS}. Any segment we send
+     * carries the ACK and cancels the timer ({@link Sender#emit}).
+     */
+    void acknowledgeLater(long now) {
+        int receiveMss = Math.max(1, tcb.localMss - (tcb.timestamps ? 12 : 0));
+        if (tcb.quickAcks > 0) {
+            tcb.quickAcks--;
+            sendAck();
+        } else if (Seq.distance(tcb.lastAckSent, tcb.rcvNxt) >= 2 * receiveMss) {
+            sendAck();
+        } else if (tcb.delayedAckDeadline == 0) {
+            tcb.delayedAckDeadline = now + TcpConfig.DELAYED_ACK_NANOS;
+        }
+    }
+
+    /** The delayed-ACK timer fired. */
+    void delayedAckExpired() {
+        tcb.delayedAckDeadline = 0;
+        if (tcb.state != TcpState.CLOSED) {
             sendAck();
         }
     }

@@ -46,6 +46,12 @@ final class Sender {
                     return; // zero-window probing and the persist timer: a later increment
                 }
                 boolean fin = tcb.finQueued && n == unsent;
+                // RFC 896 / RFC 9293 3.7.4 Nagle: while data is unacknowledged, hold back a
+                // segment shorter than the MSS until the ACK comes or it fills (not with
+                // TCP_NODELAY, and never the last segment before our FIN, as Linux)
+                if (n == unsent && n < tcb.sendMss && sent > 0 && !tcb.noDelay && !fin) {
+                    return;
+                }
                 int seq = tcb.sndNxt;
                 int flags = TcpHeader.ACK | (n == unsent ? TcpHeader.PSH : 0) | (fin ? TcpHeader.FIN : 0);
                 emit(seq, flags, sent, n);
@@ -123,6 +129,7 @@ final class Sender {
         b.transportOffset(at);
         if (ack) {
             tcb.lastAckSent = tcb.rcvNxt;
+            tcb.delayedAckDeadline = 0; // this segment carries the ACK a delayed one would have
         }
         int seqLength = length + (syn ? 1 : 0) + ((flags & TcpHeader.FIN) != 0 ? 1 : 0);
         if (seqLength > 0 && Seq.lt(seq, tcb.sndMax) && !(syn && tcb.retransmits == 0)) {

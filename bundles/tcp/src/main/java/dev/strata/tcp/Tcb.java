@@ -84,6 +84,12 @@ final class Tcb {
     /** The peer said SACK-permitted and so did we (RFC 2018 2). */
     boolean sackPermitted;
 
+    // ---- acknowledgment and Nagle policy (RFC 1122 4.2.3.2, RFC 896) ------------------------------
+    /** Data segments still to be acknowledged at once before delayed ACKs start (Linux quick-ack mode). */
+    int quickAcks = TcpConfig.QUICK_ACKS;
+    /** TCP_NODELAY: Nagle's algorithm off. */
+    boolean noDelay;
+
     // ---- buffers ---------------------------------------------------------------------------------
     SendBuffer sendBuffer;
     ReceiveBuffer receiveBuffer;

@@ -17,6 +17,12 @@ record TcpConfig(long minRtoNanos, long maxRtoNanos, long timeWaitNanos, int syn
         int challengeAcksPerSecond, int ephemeralLow, int ephemeralHigh) {
 
     /** Linux's values (min RTO 200 ms, TIME-WAIT 60 s, 6 SYN retries, 5 SYN-ACK retries, 15 retries). */
+    /** RFC 1122 4.2.3.2: the delayed-ACK timer, "MUST be less than 0.5 seconds" (200 ms, as RFC 9293 3.8.6.3 suggests). */
+    static final long DELAYED_ACK_NANOS = 200_000_000L;
+
+    /** Linux TCP_MAX_QUICKACKS: the first data segments of a connection are acknowledged at once (slow start of the peer). */
+    static final int QUICK_ACKS = 16;
+
     static final TcpConfig DEFAULTS = new TcpConfig(RttEstimator.LINUX_MIN_RTO_NANOS, 120_000_000_000L, 60_000_000_000L, 6,
             5, 15, 10, 32768, 60999);
 }

@@ -24,10 +24,9 @@ import dev.strata.api.transport.StreamOptions;
  * {@link Receiver} (acceptability, data, FIN, window advertisement, ACKs), {@link Sender}
  * (segmentation, ACK processing, segment building) and {@link RetransmitTimer}.
  *
- * <p>Not yet here (later increments): delayed ACKs and Nagle (every segment is ACKed at once,
- * data is sent as soon as the windows allow), SACK-based recovery (RFC 6675; NewReno fast
- * recovery is in {@link LossRecovery}), zero-window probes, keep-alive, out-of-order FINs
- * (dropped; the peer retransmits), urgent data, ICMP errors.
+ * <p>Not yet here (later increments): SACK-based recovery (RFC 6675; NewReno fast recovery
+ * is in {@link LossRecovery}), zero-window probes, keep-alive, out-of-order FINs (dropped; the
+ * peer retransmits), urgent data, ICMP errors.
  */
 final class TcpConnection implements StreamConnection {
 
@@ -71,6 +70,7 @@ final class TcpConnection implements StreamConnection {
         tcb.remoteAddress = remoteAddress;
         tcb.remotePort = remotePort;
         tcb.congestionAlgorithm = options.congestionControl();
+        tcb.noDelay = options.noDelay();
         handshake = new Handshake(this);
         receiver = new Receiver(this);
         sender = new Sender(this);
@@ -89,6 +89,7 @@ final class TcpConnection implements StreamConnection {
         tcb.remotePort = syn.sourcePort;
         tcb.passiveOpen = true;
         tcb.congestionAlgorithm = options.congestionControl();
+        tcb.noDelay = options.noDelay();
         handshake = new Handshake(this);
         receiver = new Receiver(this);
         sender = new Sender(this);
@@ -342,8 +343,13 @@ final class TcpConnection implements StreamConnection {
             if (tcb.timeWaitDeadline != 0 && now >= tcb.timeWaitDeadline) {
                 tcb.timeWaitDeadline = 0;
                 terminate(null);
-            } else if (tcb.retransmitDeadline != 0 && now >= tcb.retransmitDeadline) {
-                retransmitTimer.expired(now);
+            } else {
+                if (tcb.retransmitDeadline != 0 && now >= tcb.retransmitDeadline) {
+                    retransmitTimer.expired(now);
+                }
+                if (!removed && tcb.delayedAckDeadline != 0 && now >= tcb.delayedAckDeadline) {
+                    receiver.delayedAckExpired();
+                }
             }
             armTimer();
         }
@@ -353,7 +359,7 @@ final class TcpConnection implements StreamConnection {
 
     /** Schedules the one timer task at the earliest deadline (the caller holds the monitor). */
     void armTimer() {
-        long next = earliest(tcb.retransmitDeadline, tcb.timeWaitDeadline);
+        long next = earliest(earliest(tcb.retransmitDeadline, tcb.timeWaitDeadline), tcb.delayedAckDeadline);
         if (removed || next == 0) {
             if (timer != null) {
                 timer.cancel();
@@ -401,6 +407,7 @@ final class TcpConnection implements StreamConnection {
         setState(TcpState.CLOSED);
         tcb.retransmitDeadline = 0;
         tcb.timeWaitDeadline = 0;
+        tcb.delayedAckDeadline = 0;
         removed = true;
         stack.remove(this);
         if (wasSynReceived && listener != null && tcb.passiveOpen && !acceptPending && endpoint == null) {
@@ -647,6 +654,15 @@ final class TcpConnection implements StreamConnection {
 
     @Override
     public void options(StreamOptions options) {
-        // buffer resizing, Nagle and keep-alive: later increments
+        synchronized (this) {
+            boolean pushNow = options.noDelay() && !tcb.noDelay;
+            tcb.noDelay = options.noDelay();
+            if (pushNow) {
+                sender.output(stack.scheduler.nanoTime()); // what Nagle held back goes now (as Linux)
+            }
+            // buffer resizing: a later increment
+            armTimer();
+        }
+        afterEvent();
     }
 }

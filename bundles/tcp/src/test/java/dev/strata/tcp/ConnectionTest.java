@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import dev.strata.api.socket.NetSocketException;
 import dev.strata.api.socket.SocketError;
 import dev.strata.api.transport.StreamConnection;
+import dev.strata.api.transport.StreamOptions;
 
 /**
  * Packet-level tests of established connections: data both ways, FIN handshakes in each order,
@@ -315,6 +316,13 @@ class ConnectionTest {
         return ((TcpConnection) c).tcb;
     }
 
+    private static StreamOptions noDelay() {
+        StreamOptions d = StreamOptions.DEFAULTS;
+        return new StreamOptions(d.receiveBuffer(), d.sendBuffer(), true, d.keepAlive(), d.keepIdleSeconds(),
+                d.keepIntervalSeconds(), d.keepCount(), d.lingerSeconds(), d.ttl(), d.tos(), d.reuseAddress(),
+                d.congestionControl());
+    }
+
     private void duplicateAcks(int count) {
         for (int i = 0; i < count; i++) {
             h.inject(seg(".").seq(peer).ack(ours));
@@ -346,6 +354,7 @@ class ConnectionTest {
     @Test
     void limitedTransmitThenInflatedWindowSendNewData() throws Exception {
         StreamConnection c = established();
+        c.options(noDelay()); // short segments go at once (no Nagle)
         Tcb tcb = tenSegmentsInFlight(c);
         TcpHarness.write(c, "y".repeat(1000));
         h.expectNothing(); // cwnd full
@@ -438,5 +447,106 @@ class ConnectionTest {
         h.expectNothing();
         assertEquals(1, h.counter(TcpStatistic.FAST_RETRANSMITS));
         assertFalse(tcb.inRecovery);
+    }
+
+    // ---- delayed ACKs (RFC 1122 4.2.3.2, RFC 9293 3.8.6.3) and Nagle (RFC 896, RFC 9293 3.7.4) ----------
+
+    /** The first 16 data segments are acknowledged at once (Linux's quick-ack mode); uses them up. */
+    private void useUpQuickAcks(StreamConnection c) throws Exception {
+        for (int i = 0; i < TcpConfig.QUICK_ACKS; i++) {
+            h.inject(seg("P.").seq(peer).ack(ours).data("q"));
+            peer += 1;
+            h.expect(". seq " + u(ours) + " ack " + u(peer) + " win 65535");
+        }
+        TcpHarness.read(c);
+    }
+
+    @Test
+    void delayedAckAfterTheQuickAcksComesWithin200Ms() throws Exception {
+        StreamConnection c = established();
+        useUpQuickAcks(c);
+        h.inject(seg("P.").seq(peer).ack(ours).data("later"));
+        h.expectNothing();
+        h.advance(199);
+        h.expectNothing();
+        h.advance(1);
+        h.expect(". seq " + u(ours) + " ack " + u(peer + 5) + " win 65535");
+        h.advance(1000);
+        h.expectNothing();
+    }
+
+    @Test
+    void everySecondFullSizedSegmentIsAcknowledgedAtOnce() throws Exception {
+        StreamConnection c = established();
+        useUpQuickAcks(c);
+        String full = "f".repeat(1460);
+        h.inject(seg(".").seq(peer).ack(ours).data(full));
+        h.expectNothing();
+        h.inject(seg(".").seq(peer + 1460).ack(ours).data(full));
+        h.expect(". seq " + u(ours) + " ack " + u(peer + 2920) + " win 65535");
+        h.advance(200);
+        h.expectNothing(); // the timer went with the ACK
+    }
+
+    @Test
+    void outOfOrderDataAndTheSegmentFillingTheHoleAreAcknowledgedAtOnce() throws Exception {
+        StreamConnection c = established();
+        useUpQuickAcks(c);
+        h.inject(seg("P.").seq(peer + 5).ack(ours).data("world"));
+        h.expect(". seq " + u(ours) + " ack " + u(peer) + " win 65535");
+        h.inject(seg("P.").seq(peer).ack(ours).data("hello"));
+        h.expect(". seq " + u(ours) + " ack " + u(peer + 10) + " win 65535");
+        assertEquals("helloworld", TcpHarness.read(c));
+    }
+
+    @Test
+    void delayedAckRidesOnOutgoingData() throws Exception {
+        StreamConnection c = established();
+        useUpQuickAcks(c);
+        h.inject(seg("P.").seq(peer).ack(ours).data("ping"));
+        h.expectNothing();
+        TcpHarness.write(c, "pong");
+        h.expect("P. seq " + u(ours) + " ack " + u(peer + 4) + " win 65535 len 4");
+        h.inject(seg(".").seq(peer + 4).ack(ours + 4));
+        h.advance(200);
+        h.expectNothing();
+    }
+
+    @Test
+    void nagleHoldsSmallSegmentsWhileDataIsUnacknowledged() throws Exception {
+        StreamConnection c = established();
+        TcpHarness.write(c, "a");
+        h.expect("P. seq " + u(ours) + " ack " + u(peer) + " win 65535 len 1");
+        TcpHarness.write(c, "b");
+        TcpHarness.write(c, "c");
+        h.expectNothing();
+        h.inject(seg(".").seq(peer).ack(ours + 1));
+        TcpHarness.Sent s = h.expect("P. seq " + u(ours + 1) + " ack " + u(peer) + " win 65535 len 2");
+        assertEquals("bc", s.text());
+    }
+
+    @Test
+    void nagleLetsFullSegmentsGoAndHoldsTheTail() throws Exception {
+        StreamConnection c = established();
+        TcpHarness.write(c, "a");
+        h.next();
+        TcpHarness.write(c, "x".repeat(1461));
+        h.expect(". seq " + u(ours + 1) + " ack " + u(peer) + " win 65535 len 1460");
+        h.expectNothing(); // one byte waits for an ACK
+        h.inject(seg(".").seq(peer).ack(ours + 1461));
+        h.expect("P. seq " + u(ours + 1461) + " ack " + u(peer) + " win 65535 len 1");
+    }
+
+    @Test
+    void noDelaySendsSmallSegmentsAtOnceAndReleasesWhatNagleHeld() throws Exception {
+        StreamConnection c = established();
+        TcpHarness.write(c, "a");
+        h.next();
+        TcpHarness.write(c, "b");
+        h.expectNothing();
+        c.options(noDelay()); // TCP_NODELAY: what waits goes now (as Linux)
+        h.expect("P. seq " + u(ours + 1) + " ack " + u(peer) + " win 65535 len 1");
+        TcpHarness.write(c, "c");
+        h.expect("P. seq " + u(ours + 2) + " ack " + u(peer) + " win 65535 len 1");
     }
 }
