@@ -61,7 +61,9 @@ final class RetransmitTimer {
                 // go back to SND.UNA (RFC 5681 3.1 after a timeout: resend from the first unacknowledged byte)
                 tcb.sndNxt = tcb.sndUna;
                 c.sender.output(now);
-                arm(now);
+                if (tcb.persistDeadline == 0) {
+                    arm(now); // (a shut window hands over to the persist timer instead)
+                }
             }
         }
     }

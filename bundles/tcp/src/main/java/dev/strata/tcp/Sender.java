@@ -43,7 +43,10 @@ final class Sender {
                 long room = window - sent;
                 int n = (int) Math.min(Math.min(unsent, tcb.sendMss), Math.max(room, 0));
                 if (n <= 0) {
-                    return; // zero-window probing and the persist timer: a later increment
+                    if (sent == 0 && tcb.sndWnd == 0) {
+                        c.persistTimer.start(now); // the peer's window is shut and nothing is in flight
+                    }
+                    return;
                 }
                 boolean fin = tcb.finQueued && n == unsent;
                 // RFC 896 / RFC 9293 3.7.4 Nagle: while data is unacknowledged, hold back a
@@ -207,7 +210,8 @@ final class Sender {
      * above), (e) the same advertised window as the last ACK.
      */
     private boolean isDuplicateAck(Segment seg) {
-        return tcb.sndUna != tcb.sndMax && seg.payloadLength == 0 && !seg.has(TcpHeader.SYN)
+        // an ACK that keeps the window shut answers a zero-window probe: not a loss signal
+        return tcb.sndUna != tcb.sndMax && seg.window != 0 && seg.payloadLength == 0 && !seg.has(TcpHeader.SYN)
                 && !seg.has(TcpHeader.FIN) && seg.ack == tcb.sndUna
                 && ((long) seg.window << tcb.sndWindowShift) == tcb.sndWnd;
     }
@@ -234,8 +238,21 @@ final class Sender {
         }
     }
 
+    /** A zero-window probe (RFC 9293 3.8.6.1): the octet at SND.UNA, new the first time, retransmitted after. */
+    void probe() {
+        emit(tcb.sndUna, TcpHeader.ACK, 0, 1);
+        int end = tcb.sndUna + 1;
+        if (Seq.lt(tcb.sndNxt, end)) {
+            tcb.sndNxt = end;
+        }
+        tcb.sndMax = Seq.max(tcb.sndMax, tcb.sndNxt);
+    }
+
     void updateWindow(Segment seg) {
         tcb.sndWnd = (long) seg.window << tcb.sndWindowShift;
+        if (tcb.sndWnd > 0) {
+            c.persistTimer.windowOpened(seg.ack);
+        }
         tcb.maxSndWnd = Math.max(tcb.maxSndWnd, tcb.sndWnd);
         tcb.sndWl1 = seg.seq;
         tcb.sndWl2 = seg.ack;

@@ -101,7 +101,10 @@ final class Tcb {
     int retransmits;
     long timeWaitDeadline;
     long delayedAckDeadline;
+    /** The persist timer (RFC 9293 3.8.6.1): when the next zero-window probe goes; 0 when not persisting. */
     long persistDeadline;
+    /** Zero-window probes sent since the window closed (the exponent of the persist backoff). */
+    int persistProbes;
     long keepAliveDeadline;
     /** The segment being timed for an RTT sample (Karn, RFC 6298 3): whether one is, its sequence number and send time. */
     boolean rttTiming;

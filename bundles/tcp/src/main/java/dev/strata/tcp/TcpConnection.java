@@ -25,7 +25,7 @@ import dev.strata.api.transport.StreamOptions;
  * (segmentation, ACK processing, segment building) and {@link RetransmitTimer}.
  *
  * <p>Not yet here (later increments): SACK-based recovery (RFC 6675; NewReno fast recovery
- * is in {@link LossRecovery}), zero-window probes, keep-alive, out-of-order FINs (dropped; the
+ * is in {@link LossRecovery}; zero-window probes in {@link PersistTimer}), keep-alive, out-of-order FINs (dropped; the
  * peer retransmits), urgent data, ICMP errors.
  */
 final class TcpConnection implements StreamConnection {
@@ -46,6 +46,7 @@ final class TcpConnection implements StreamConnection {
     final Sender sender;
     final RetransmitTimer retransmitTimer;
     final LossRecovery recovery;
+    final PersistTimer persistTimer;
     private final Runnable timerTask = this::onTimer;
     private Listener listener;
     private StreamEndpoint endpoint;
@@ -76,6 +77,7 @@ final class TcpConnection implements StreamConnection {
         sender = new Sender(this);
         retransmitTimer = new RetransmitTimer(this);
         recovery = new LossRecovery(this);
+        persistTimer = new PersistTimer(this);
     }
 
     /** A passive OPEN's connection for a SYN (the caller then calls {@link #acceptSyn}). */
@@ -95,6 +97,7 @@ final class TcpConnection implements StreamConnection {
         sender = new Sender(this);
         retransmitTimer = new RetransmitTimer(this);
         recovery = new LossRecovery(this);
+        persistTimer = new PersistTimer(this);
     }
 
     private static Tcb newTcb(TcpStack stack, StreamOptions options) {
@@ -350,6 +353,9 @@ final class TcpConnection implements StreamConnection {
                 if (!removed && tcb.delayedAckDeadline != 0 && now >= tcb.delayedAckDeadline) {
                     receiver.delayedAckExpired();
                 }
+                if (!removed && tcb.persistDeadline != 0 && now >= tcb.persistDeadline) {
+                    persistTimer.expired(now);
+                }
             }
             armTimer();
         }
@@ -359,7 +365,8 @@ final class TcpConnection implements StreamConnection {
 
     /** Schedules the one timer task at the earliest deadline (the caller holds the monitor). */
     void armTimer() {
-        long next = earliest(earliest(tcb.retransmitDeadline, tcb.timeWaitDeadline), tcb.delayedAckDeadline);
+        long next = earliest(earliest(tcb.retransmitDeadline, tcb.timeWaitDeadline),
+                earliest(tcb.delayedAckDeadline, tcb.persistDeadline));
         if (removed || next == 0) {
             if (timer != null) {
                 timer.cancel();
@@ -408,6 +415,7 @@ final class TcpConnection implements StreamConnection {
         tcb.retransmitDeadline = 0;
         tcb.timeWaitDeadline = 0;
         tcb.delayedAckDeadline = 0;
+        tcb.persistDeadline = 0;
         removed = true;
         stack.remove(this);
         if (wasSynReceived && listener != null && tcb.passiveOpen && !acceptPending && endpoint == null) {

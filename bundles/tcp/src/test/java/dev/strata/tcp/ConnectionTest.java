@@ -549,4 +549,68 @@ class ConnectionTest {
         TcpHarness.write(c, "c");
         h.expect("P. seq " + u(ours + 2) + " ack " + u(peer) + " win 65535 len 1");
     }
+
+    // ---- zero-window probing and the persist timer (RFC 9293 3.8.6.1, RFC 1122 4.2.2.17) ---------------
+
+    @Test
+    void zeroWindowIsProbedWithBackoffUntilThePeerOpensIt() throws Exception {
+        StreamConnection c = established();
+        h.inject(seg(".").seq(peer).ack(ours).win(0)); // the peer's buffer is full
+        TcpHarness.write(c, "data");
+        h.expectNothing();
+        h.advance(199);
+        h.expectNothing();
+        h.advance(1); // one RTO: the first probe, one octet of new data
+        TcpHarness.Sent probe = h.expect(". seq " + u(ours) + " ack " + u(peer) + " win 65535 len 1");
+        assertEquals("d", probe.text());
+        h.inject(seg(".").seq(peer).ack(ours).win(0)); // still shut: not a duplicate ACK
+        h.advance(399);
+        h.expectNothing();
+        h.advance(1); // backoff: 400 ms
+        h.expect(". seq " + u(ours) + " ack " + u(peer) + " win 65535 len 1");
+        h.inject(seg(".").seq(peer).ack(ours).win(0));
+        h.advance(800);
+        h.expect(". seq " + u(ours) + " ack " + u(peer) + " win 65535 len 1");
+        assertEquals("ESTABLISHED", c.state()); // the peer answers: never given up
+        // the peer opens its window and takes the probe octet: the rest follows at once
+        h.inject(seg(".").seq(peer).ack(ours + 1).win(1000));
+        h.expect("P. seq " + u(ours + 1) + " ack " + u(peer) + " win 65535 len 3");
+        h.inject(seg(".").seq(peer).ack(ours + 4).win(1000));
+        h.advance(60_000);
+        h.expectNothing();
+        assertEquals(0, h.counter(TcpStatistic.FAST_RETRANSMITS));
+    }
+
+    @Test
+    void windowOpeningWithoutTakingTheProbeSendsFromTheProbe() throws Exception {
+        StreamConnection c = established();
+        h.inject(seg(".").seq(peer).ack(ours).win(0));
+        TcpHarness.write(c, "data");
+        h.advance(200);
+        h.expect(". seq " + u(ours) + " ack " + u(peer) + " win 65535 len 1");
+        // the window opens, the probe octet was not taken: it is in flight, so Nagle holds the
+        // short rest; the RTO now covers the probe and sends all from SND.UNA
+        h.inject(seg(".").seq(peer).ack(ours).win(1000));
+        h.expectNothing();
+        h.advance(200);
+        h.expect("P. seq " + u(ours) + " ack " + u(peer) + " win 65535 len 4");
+        h.inject(seg(".").seq(peer).ack(ours + 4).win(1000));
+        assertEquals(0, c.unacknowledged());
+    }
+
+    @Test
+    void windowShutWhileDataIsInFlightHandsTheRtoToThePersistTimer() throws Exception {
+        StreamConnection c = established();
+        TcpHarness.write(c, "abcd");
+        h.next();
+        h.inject(seg(".").seq(peer).ack(ours + 2).win(0)); // half taken, then the window shuts
+        h.advance(200); // the RTO: nothing may go into a zero window, the persist timer takes over
+        h.expectNothing();
+        h.advance(399); // one (backed-off) RTO later, the first probe
+        h.expectNothing();
+        h.advance(1);
+        h.expect(". seq " + u(ours + 2) + " ack " + u(peer) + " win 65535 len 1");
+        h.inject(seg(".").seq(peer).ack(ours + 3).win(100));
+        h.expect("P. seq " + u(ours + 3) + " ack " + u(peer) + " win 65535 len 1");
+    }
 }
