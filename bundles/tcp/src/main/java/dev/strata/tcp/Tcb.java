@@ -90,6 +90,14 @@ final class Tcb {
     /** TCP_NODELAY: Nagle's algorithm off. */
     boolean noDelay;
 
+    // ---- keep-alive (RFC 1122 4.2.3.6; SO_KEEPALIVE, TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT) -----------
+    boolean keepAlive;
+    long keepIdleNanos;
+    long keepIntervalNanos;
+    int keepCount;
+    /** Keep-alive probes sent without an answer. */
+    int keepAliveProbes;
+
     // ---- buffers ---------------------------------------------------------------------------------
     SendBuffer sendBuffer;
     ReceiveBuffer receiveBuffer;

@@ -24,9 +24,10 @@ import dev.strata.api.transport.StreamOptions;
  * {@link Receiver} (acceptability, data, FIN, window advertisement, ACKs), {@link Sender}
  * (segmentation, ACK processing, segment building) and {@link RetransmitTimer}.
  *
- * <p>Not yet here (later increments): SACK-based recovery (RFC 6675; NewReno fast recovery
- * is in {@link LossRecovery}; zero-window probes in {@link PersistTimer}), keep-alive, out-of-order FINs (dropped; the
- * peer retransmits), urgent data, ICMP errors.
+ * <p>Timers beside it: {@link RetransmitTimer}, {@link PersistTimer} (zero-window probes),
+ * {@link KeepAliveTimer}, the delayed ACK ({@link Receiver}); NewReno recovery is in
+ * {@link LossRecovery}. Not yet here (later increments): SACK-based recovery (RFC 6675),
+ * out-of-order FINs (dropped; the peer retransmits), urgent data, ICMP errors.
  */
 final class TcpConnection implements StreamConnection {
 
@@ -47,6 +48,7 @@ final class TcpConnection implements StreamConnection {
     final RetransmitTimer retransmitTimer;
     final LossRecovery recovery;
     final PersistTimer persistTimer;
+    final KeepAliveTimer keepAlive;
     private final Runnable timerTask = this::onTimer;
     private Listener listener;
     private StreamEndpoint endpoint;
@@ -78,6 +80,8 @@ final class TcpConnection implements StreamConnection {
         retransmitTimer = new RetransmitTimer(this);
         recovery = new LossRecovery(this);
         persistTimer = new PersistTimer(this);
+        keepAlive = new KeepAliveTimer(this);
+        keepAlive.configure(options, 0);
     }
 
     /** A passive OPEN's connection for a SYN (the caller then calls {@link #acceptSyn}). */
@@ -98,6 +102,8 @@ final class TcpConnection implements StreamConnection {
         retransmitTimer = new RetransmitTimer(this);
         recovery = new LossRecovery(this);
         persistTimer = new PersistTimer(this);
+        keepAlive = new KeepAliveTimer(this);
+        keepAlive.configure(options, 0);
     }
 
     private static Tcb newTcb(TcpStack stack, StreamOptions options) {
@@ -163,6 +169,9 @@ final class TcpConnection implements StreamConnection {
                     handshake.synSent(seg, now);
                 } else {
                     synchronizedStates(seg, now);
+                }
+                if (tcb.keepAliveDeadline != 0 || tcb.keepAliveProbes > 0) {
+                    keepAlive.restart(now); // the peer is alive (RFC 1122 4.2.3.6)
                 }
                 armTimer();
             }
@@ -356,6 +365,9 @@ final class TcpConnection implements StreamConnection {
                 if (!removed && tcb.persistDeadline != 0 && now >= tcb.persistDeadline) {
                     persistTimer.expired(now);
                 }
+                if (!removed && tcb.keepAliveDeadline != 0 && now >= tcb.keepAliveDeadline) {
+                    keepAlive.expired(now);
+                }
             }
             armTimer();
         }
@@ -366,7 +378,7 @@ final class TcpConnection implements StreamConnection {
     /** Schedules the one timer task at the earliest deadline (the caller holds the monitor). */
     void armTimer() {
         long next = earliest(earliest(tcb.retransmitDeadline, tcb.timeWaitDeadline),
-                earliest(tcb.delayedAckDeadline, tcb.persistDeadline));
+                earliest(earliest(tcb.delayedAckDeadline, tcb.persistDeadline), tcb.keepAliveDeadline));
         if (removed || next == 0) {
             if (timer != null) {
                 timer.cancel();
@@ -405,6 +417,9 @@ final class TcpConnection implements StreamConnection {
             stack.counters.add(TcpStatistic.CURR_ESTAB, is ? 1 : -1);
         }
         tcb.state = state;
+        if (state == TcpState.ESTABLISHED) {
+            keepAlive.restart(stack.scheduler.nanoTime());
+        }
     }
 
     /** Deletes the TCB: CLOSED, out of the table, timers off; the endpoint learns {@code error}. */
@@ -416,6 +431,7 @@ final class TcpConnection implements StreamConnection {
         tcb.timeWaitDeadline = 0;
         tcb.delayedAckDeadline = 0;
         tcb.persistDeadline = 0;
+        tcb.keepAliveDeadline = 0;
         removed = true;
         stack.remove(this);
         if (wasSynReceived && listener != null && tcb.passiveOpen && !acceptPending && endpoint == null) {
@@ -668,6 +684,7 @@ final class TcpConnection implements StreamConnection {
             if (pushNow) {
                 sender.output(stack.scheduler.nanoTime()); // what Nagle held back goes now (as Linux)
             }
+            keepAlive.configure(options, stack.scheduler.nanoTime());
             // buffer resizing: a later increment
             armTimer();
         }

@@ -69,7 +69,13 @@ enum TcpStatistic {
     /** Partial ACKs in NewReno recovery, each answered with a retransmission. */
     PARTIAL_ACKS("TCPPartialAcks"),
     /** Fast recoveries ended by a retransmission timeout (Linux TCPLossFailures). */
-    RECOVERY_TIMEOUTS("TCPLossFailures");
+    RECOVERY_TIMEOUTS("TCPLossFailures"),
+
+    // ---- keep-alive (RFC 1122 4.2.3.6) ------------------------------------------------------------------
+    /** Keep-alive probes sent (Linux TCPKeepAlive). */
+    KEEPALIVE_PROBES("TCPKeepAlive"),
+    /** Connections reset after TCP_KEEPCNT unanswered probes (Linux TCPAbortOnTimeout's keep-alive share). */
+    KEEPALIVE_TIMEOUTS("TCPKeepAliveTimeouts");
 
     private final String label;
 

@@ -613,4 +613,63 @@ class ConnectionTest {
         h.inject(seg(".").seq(peer).ack(ours + 3).win(100));
         h.expect("P. seq " + u(ours + 3) + " ack " + u(peer) + " win 65535 len 1");
     }
+
+    // ---- keep-alive (RFC 1122 4.2.3.6) ---------------------------------------------------------------------
+
+    /** SO_KEEPALIVE with TCP_KEEPIDLE 10 s, TCP_KEEPINTVL 2 s, TCP_KEEPCNT 3. */
+    private static StreamOptions keepAlive() {
+        StreamOptions d = StreamOptions.DEFAULTS;
+        return new StreamOptions(d.receiveBuffer(), d.sendBuffer(), d.noDelay(), true, 10, 2, 3, d.lingerSeconds(),
+                d.ttl(), d.tos(), d.reuseAddress(), d.congestionControl());
+    }
+
+    @Test
+    void keepAliveProbesAnIdleConnectionAndAnAnswerRestartsTheIdleTime() throws Exception {
+        StreamConnection c = established();
+        c.options(keepAlive());
+        h.advance(9_999);
+        h.expectNothing();
+        h.advance(1);
+        h.expect(". seq " + u(ours - 1) + " ack " + u(peer) + " win 65535"); // SEG.SEQ = SND.NXT - 1
+        h.inject(seg(".").seq(peer).ack(ours)); // the peer is alive
+        h.advance(9_999);
+        h.expectNothing();
+        h.advance(1);
+        h.expect(". seq " + u(ours - 1) + " ack " + u(peer) + " win 65535");
+        assertEquals(2, h.counter(TcpStatistic.KEEPALIVE_PROBES));
+        assertEquals("ESTABLISHED", c.state());
+    }
+
+    @Test
+    void keepAliveResetsWithEtimedoutAfterTheCountOfUnansweredProbes() throws Exception {
+        StreamConnection c = established();
+        c.options(keepAlive());
+        h.advance(10_000);
+        h.expect(". seq " + u(ours - 1) + " ack " + u(peer) + " win 65535");
+        h.advance(1_999);
+        h.expectNothing();
+        h.advance(1);
+        h.expect(". seq " + u(ours - 1) + " ack " + u(peer) + " win 65535");
+        h.advance(2_000);
+        h.expect(". seq " + u(ours - 1) + " ack " + u(peer) + " win 65535");
+        h.advance(2_000); // the third went unanswered too
+        h.expect("R seq " + u(ours) + " win 0");
+        assertEquals("CLOSED", c.state());
+        assertEquals(SocketError.ETIMEDOUT, acceptor.endpoint.error);
+        assertEquals(1, h.counter(TcpStatistic.KEEPALIVE_TIMEOUTS));
+        assertThrows(NetSocketException.class, () -> TcpHarness.write(c, "x"));
+    }
+
+    @Test
+    void keepAliveIsOffByDefaultAndCountsIdleTimeFromTheLastSegment() throws Exception {
+        StreamConnection c = established();
+        h.advance(7_300_000); // Linux's default idle is 2 h, and SO_KEEPALIVE is off
+        h.expectNothing();
+        c.options(keepAlive());
+        TcpHarness.write(c, "data");
+        h.next();
+        h.inject(seg(".").seq(peer).ack(ours + 4));
+        h.advance(10_000);
+        h.expect(". seq " + u(ours + 3) + " ack " + u(peer) + " win 65535");
+    }
 }
