@@ -296,12 +296,16 @@ final class TcpConnection implements StreamConnection {
             case CLOSING -> {
                 if (finAcked) {
                     enterTimeWait(now);
+                } else {
+                    sender.output(now); // our FIN may still wait behind data the window held back
                 }
                 return false; // "otherwise, ignore the segment"
             }
             case LAST_ACK -> {
                 if (finAcked) {
                     terminate(null);
+                } else {
+                    sender.output(now); // data queued before CLOSE, then our FIN, go as the window opens
                 }
                 return false;
             }
@@ -318,9 +322,6 @@ final class TcpConnection implements StreamConnection {
         }
         return true;
     }
-
-
-
 
 
 

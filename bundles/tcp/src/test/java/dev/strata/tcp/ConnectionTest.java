@@ -672,4 +672,23 @@ class ConnectionTest {
         h.advance(10_000);
         h.expect(". seq " + u(ours + 3) + " ack " + u(peer) + " win 65535");
     }
+
+    @Test
+    void closeInCloseWaitSendsTheQueuedDataThenTheFinAsTheWindowOpens() throws Exception {
+        StreamConnection c = established();
+        h.inject(seg(".").seq(peer).ack(ours).win(1000));
+        TcpHarness.write(c, "x".repeat(3000));
+        h.expect(". seq " + u(ours) + " ack " + u(peer) + " win 65535 len 1000");
+        h.inject(seg("F.").seq(peer).ack(ours).win(1000));
+        h.expect(". seq " + u(ours + 1000) + " ack " + u(peer + 1) + " win 65535");
+        c.close(); // CLOSE-WAIT -> LAST-ACK with 2000 bytes still queued
+        assertEquals("LAST_ACK", c.state());
+        h.expectNothing();
+        h.inject(seg(".").seq(peer + 1).ack(ours + 1000).win(1000));
+        h.expect(". seq " + u(ours + 1000) + " ack " + u(peer + 1) + " win 65535 len 1000");
+        h.inject(seg(".").seq(peer + 1).ack(ours + 2000).win(1000));
+        h.expect("FP. seq " + u(ours + 2000) + " ack " + u(peer + 1) + " win 65535 len 1000");
+        h.inject(seg(".").seq(peer + 1).ack(ours + 3001).win(1000));
+        assertEquals("CLOSED", c.state());
+    }
 }
