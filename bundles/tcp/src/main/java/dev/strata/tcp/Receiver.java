@@ -49,9 +49,11 @@ final class Receiver {
         int offset = Seq.distance(tcb.rcvNxt, seg.seq);
         boolean ack = false;
         boolean delayable = false;
+        boolean stored = seg.payloadLength == 0;
         if (seg.payloadLength > 0 && tcb.state.receivesData()) {
             boolean holes = tcb.receiveBuffer.rangeCount > 0;
             int advanced = tcb.receiveBuffer.store(offset, seg.buffer, seg.payloadIndex, seg.payloadLength);
+            stored = advanced >= 0;
             if (advanced > 0) {
                 tcb.rcvNxt += advanced;
                 c.events |= TcpConnection.EVENT_READABLE;
@@ -82,7 +84,20 @@ final class Receiver {
                 if (tcb.state == TcpState.TIME_WAIT) {
                     tcb.timeWaitDeadline = now + stack.config.timeWaitNanos();
                 }
+            } else if (stored && tcb.state.receivesData() && Seq.gt(finSeq, tcb.rcvNxt)
+                    && Seq.distance(tcb.rcvNxt, finSeq) <= tcb.receiveBuffer.window()) {
+                // a FIN after a hole: kept with the out-of-order data, so the peer need not resend it
+                tcb.outOfOrderFin = true;
+                tcb.outOfOrderFinSeq = finSeq;
+                ack = true;
             }
+        }
+        if (tcb.outOfOrderFin && !tcb.finReceived && !Seq.lt(tcb.rcvNxt, tcb.outOfOrderFinSeq)) {
+            tcb.outOfOrderFin = false;
+            if (tcb.rcvNxt == tcb.outOfOrderFinSeq) {
+                finArrived(now); // the hole filled up to the FIN
+                ack = true;
+            } // (else the peer sent data past its own FIN: the FIN is forgotten)
         }
         if (ack) {
             sendAck();

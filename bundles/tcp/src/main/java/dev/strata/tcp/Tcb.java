@@ -58,6 +58,9 @@ final class Tcb {
     int finSeq;
     /** The peer's FIN was received in order (RCV.NXT counts it). */
     boolean finReceived;
+    /** The peer's FIN arrived out of order (after a hole): it takes effect when RCV.NXT reaches {@link #outOfOrderFinSeq}. */
+    boolean outOfOrderFin;
+    int outOfOrderFinSeq;
 
     // ---- options negotiated (RFC 9293 3.7.1, RFC 7323, RFC 2018) --------------------------------
     /** The peer's MSS (its option, or 536 per RFC 9293 3.7.1 when absent). */

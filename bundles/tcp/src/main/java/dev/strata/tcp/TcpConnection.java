@@ -27,7 +27,7 @@ import dev.strata.api.transport.StreamOptions;
  * <p>Timers beside it: {@link RetransmitTimer}, {@link PersistTimer} (zero-window probes),
  * {@link KeepAliveTimer}, the delayed ACK ({@link Receiver}); NewReno recovery is in
  * {@link LossRecovery}. Not yet here (later increments): SACK-based recovery (RFC 6675),
- * out-of-order FINs (dropped; the peer retransmits), urgent data, ICMP errors.
+ * urgent data, ICMP errors.
  */
 final class TcpConnection implements StreamConnection {
 

@@ -691,4 +691,17 @@ class ConnectionTest {
         h.inject(seg(".").seq(peer + 1).ack(ours + 3001).win(1000));
         assertEquals("CLOSED", c.state());
     }
+
+    @Test
+    void finAfterAHoleTakesEffectWhenTheHoleFills() throws Exception {
+        StreamConnection c = established();
+        h.inject(seg("FP.").seq(peer + 5).ack(ours).data("world"));
+        h.expect(". seq " + u(ours) + " ack " + u(peer) + " win 65535");
+        assertEquals("ESTABLISHED", c.state());
+        h.inject(seg("P.").seq(peer).ack(ours).data("hello"));
+        h.expect(". seq " + u(ours) + " ack " + u(peer + 11) + " win 65535"); // the data and the FIN
+        assertEquals("CLOSE_WAIT", c.state());
+        assertEquals("helloworld", TcpHarness.read(c));
+        assertNull(TcpHarness.read(c));
+    }
 }
