@@ -1,5 +1,7 @@
 package dev.strata.tcp;
 
+import dev.strata.api.socket.SocketError;
+
 /**
  * Zero-window probing (RFC 9293 3.8.6.1, RFC 1122 4.2.2.17): when the peer's window is zero,
  * data waits and nothing is in flight (so no retransmission timer runs), the persist timer
@@ -7,7 +9,8 @@ package dev.strata.tcp;
  * backoff (bounded by the maximum RTO), for as long as the peer keeps answering with a zero
  * window: "the connection MUST NOT be closed" while the peer acknowledges the probes. The
  * probe is the next octet of the stream; when the window opens, its ACK (or the RTO, if it
- * was not accepted) takes it on. Runs under the connection's monitor.
+ * was not accepted) takes it on. A peer that stops answering altogether is given up after
+ * tcp_retries2 probes (ETIMEDOUT, as Linux). Runs under the connection's monitor.
  */
 final class PersistTimer {
 
@@ -28,6 +31,7 @@ final class PersistTimer {
         }
         tcb.retransmitDeadline = 0;
         tcb.persistProbes = 0;
+        tcb.persistUnanswered = 0;
         tcb.persistDeadline = now + interval();
     }
 
@@ -45,8 +49,19 @@ final class PersistTimer {
         if (tcb.sndWnd != 0 || tcb.sendBuffer.length == 0 || !c.sender.maySendData()) {
             return;
         }
+        if (tcb.persistUnanswered >= stack.config.retries()) {
+            // the peer no longer answers at all (RFC 1122 4.2.2.17 protects only an answering
+            // peer): give up as Linux's tcp_probe_timer does after tcp_retries2 probes
+            c.sender.reset(tcb.sndNxt, 0, false);
+            if (tcb.state.countsAsEstablished()) {
+                stack.counters.increment(TcpStatistic.ESTAB_RESETS);
+            }
+            c.terminate(SocketError.ETIMEDOUT);
+            return;
+        }
         c.sender.probe();
         tcb.persistProbes++;
+        tcb.persistUnanswered++;
         tcb.persistDeadline = now + interval();
     }
 

@@ -116,6 +116,8 @@ final class Tcb {
     long persistDeadline;
     /** Zero-window probes sent since the window closed (the exponent of the persist backoff). */
     int persistProbes;
+    /** Zero-window probes sent since the peer last sent anything (gives up at tcp_retries2, as Linux). */
+    int persistUnanswered;
     long keepAliveDeadline;
     /** The segment being timed for an RTT sample (Karn, RFC 6298 3): whether one is, its sequence number and send time. */
     boolean rttTiming;

@@ -170,6 +170,7 @@ final class TcpConnection implements StreamConnection {
                 } else {
                     synchronizedStates(seg, now);
                 }
+                tcb.persistUnanswered = 0; // the peer answers (RFC 1122 4.2.2.17)
                 if (tcb.keepAliveDeadline != 0 || tcb.keepAliveProbes > 0) {
                     keepAlive.restart(now); // the peer is alive (RFC 1122 4.2.3.6)
                 }

@@ -704,4 +704,25 @@ class ConnectionTest {
         assertEquals("helloworld", TcpHarness.read(c));
         assertNull(TcpHarness.read(c));
     }
+
+    @Test
+    void zeroWindowProbingGivesUpWhenThePeerNeverAnswers() throws Exception {
+        StreamConnection c = established();
+        h.inject(seg(".").seq(peer).ack(ours).win(0));
+        TcpHarness.write(c, "data");
+        int probes = 0;
+        for (int i = 0; i < 100 && !c.state().equals("CLOSED"); i++) {
+            h.advance(60_000);
+            while (!h.ip.sent.isEmpty()) {
+                TcpHarness.Sent s = h.next();
+                if ((s.flags() & TcpHeader.RST) == 0) {
+                    assertEquals(". seq " + u(ours) + " ack " + u(peer) + " win 65535 len 1", s.line());
+                    probes++;
+                }
+            }
+        }
+        assertEquals("CLOSED", c.state());
+        assertEquals(15, probes); // tcp_retries2
+        assertEquals(SocketError.ETIMEDOUT, acceptor.endpoint.error);
+    }
 }
