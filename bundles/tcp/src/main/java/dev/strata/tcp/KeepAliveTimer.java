@@ -60,7 +60,7 @@ final class KeepAliveTimer {
         }
         if (tcb.keepAliveProbes >= tcb.keepCount) {
             // as Linux (tcp_keepalive_timer): a reset to the peer, ETIMEDOUT to the application
-            c.sender.reset(tcb.sndNxt, 0, false);
+            c.sender.reset(tcb.sndMax, 0, false);
             if (tcb.state.countsAsEstablished()) {
                 stack.counters.increment(TcpStatistic.ESTAB_RESETS);
             }

@@ -52,7 +52,7 @@ final class PersistTimer {
         if (tcb.persistUnanswered >= stack.config.retries()) {
             // the peer no longer answers at all (RFC 1122 4.2.2.17 protects only an answering
             // peer): give up as Linux's tcp_probe_timer does after tcp_retries2 probes
-            c.sender.reset(tcb.sndNxt, 0, false);
+            c.sender.reset(tcb.sndMax, 0, false);
             if (tcb.state.countsAsEstablished()) {
                 stack.counters.increment(TcpStatistic.ESTAB_RESETS);
             }

@@ -177,8 +177,15 @@ final class Receiver {
         return field;
     }
 
+    /**
+     * A pure ACK, "<SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>" with SND.NXT the highest sequence sent:
+     * after a timeout rewound SND.NXT to SND.UNA the peer's RCV.NXT may be beyond it, and an ACK
+     * below RCV.NXT fails the peer's acceptability test (RFC 9293 3.10.7.4) and is never
+     * processed; BSD's tcp_output sends SND.MAX for the same reason (found by the simulation
+     * harness: data both ways under loss stalled).
+     */
     void sendAck() {
-        c.sender.emit(tcb.sndNxt, TcpHeader.ACK, 0, 0);
+        c.sender.emit(tcb.sndMax, TcpHeader.ACK, 0, 0);
     }
 
     /** RFC 5961 3.2 / 4.2 / 5.2 challenge ACK, limited per RFC 5961 7. */

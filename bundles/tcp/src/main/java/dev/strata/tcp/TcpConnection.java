@@ -605,7 +605,7 @@ final class TcpConnection implements StreamConnection {
             switch (tcb.state) {
                 case SYN_RECEIVED, ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT -> {
                     // RFC 9293 3.10.5 ABORT: "<SEQ=SND.NXT><CTL=RST>"
-                    sender.reset(tcb.sndNxt, 0, false);
+                    sender.reset(tcb.sndMax, 0, false); // SND.MAX: in the peer's window even after a go-back
                     if (tcb.state.countsAsEstablished()) {
                         stack.counters.increment(TcpStatistic.ESTAB_RESETS);
                     }

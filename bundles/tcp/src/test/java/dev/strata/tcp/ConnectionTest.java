@@ -725,4 +725,20 @@ class ConnectionTest {
         assertEquals(15, probes); // tcp_retries2
         assertEquals(SocketError.ETIMEDOUT, acceptor.endpoint.error);
     }
+
+    @Test
+    void pureAckAfterATimeoutCarriesTheHighestSequenceSent() throws Exception {
+        StreamConnection c = established();
+        TcpHarness.write(c, "x".repeat(2920));
+        h.next();
+        h.next();
+        h.advance(200); // RTO: SND.NXT goes back to SND.UNA, one segment is resent (cwnd 1 SMSS)
+        h.expect(". seq " + u(ours) + " ack " + u(peer) + " win 65535 len 1460");
+        // the peer got both segments the first time; its RCV.NXT is ours + 2920, so our ACK must
+        // not carry SEQ = SND.NXT = ours + 1460 (below its window: never processed)
+        h.inject(seg("P.").seq(peer).ack(ours).data("hi"));
+        h.expect(". seq " + u(ours + 2920) + " ack " + u(peer + 2) + " win 65535");
+        h.inject(seg(".").seq(peer + 2).ack(ours + 2920));
+        assertEquals(0, c.unacknowledged());
+    }
 }
