@@ -205,10 +205,9 @@ class SimConnectionTest {
         boolean[] closed = { false };
         until("client reads the server's data and EOF", () -> {
             try {
-                // close only once everything written is acknowledged: a close with data still queued
-                // in CLOSE-WAIT stalls in LAST-ACK (processAck returns before output, found by this
-                // harness with seeds 41-43; to be fixed in TcpConnection, then this guard can go)
-                if (!closed[0] && sender.pump(server) && server.unacknowledged() == 0) {
+                // close as soon as everything is written, with data still queued: LAST-ACK must send
+                // it and the FIN (a stall found by this harness with seeds 41-43, fixed in 17d300e)
+                if (!closed[0] && sender.pump(server)) {
                     server.close();
                     closed[0] = true;
                 }

@@ -26,8 +26,8 @@ import dev.strata.api.transport.StreamOptions;
  */
 final class SimTransfer {
 
-    /** See {@code Side.lastAckStallGuard}. */
-    static final boolean LAST_ACK_STALL_WORKAROUND = true;
+    /** See {@code Side.lastAckStallGuard}: off since the LAST-ACK stall was fixed (17d300e). */
+    static final boolean LAST_ACK_STALL_WORKAROUND = false;
 
     final long seed;
     final long size;
