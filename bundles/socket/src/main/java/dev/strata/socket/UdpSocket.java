@@ -250,13 +250,12 @@ final class UdpSocket implements DatagramSocket, DatagramEndpoint, StrataSocket 
         if (port <= 0 || port > 65535 || address == Ipv4Address.ANY) {
             throw new NetSocketException(SocketError.EINVAL, operation, Ipv4Address.format(address) + ":" + port);
         }
-        // RFC 1122 3.3.6 leaves limited broadcast to the application; BSD and Linux make it ask
-        // first with SO_BROADCAST. (A subnet's directed broadcast is not checked: that needs
-        // the interfaces, which UDP knows and sends to.)
-        if (address == Ipv4Address.BROADCAST && !broadcast) {
+        DatagramProtocol udp = registered(operation);
+        // RFC 1122 3.3.6 leaves broadcast to the application; BSD and Linux make it ask first
+        // with SO_BROADCAST. UDP knows the subnets, so it says what a directed broadcast is.
+        if (!broadcast && udp.isBroadcast(address)) {
             throw new NetSocketException(SocketError.EACCES, operation, "broadcast needs SO_BROADCAST");
         }
-        DatagramProtocol udp = registered(operation);
         PacketBuffer payload = registry.pool().allocate(length); // after the pool's headroom, room for UDP and IP
         int at = payload.append(length);
         payload.memory().put(at, data, data.position(), length);

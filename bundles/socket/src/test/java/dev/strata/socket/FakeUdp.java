@@ -12,7 +12,7 @@ import dev.strata.api.transport.DatagramProtocol;
  * the sender, as an ICMP port unreachable would. Strict like the real port table: binding an
  * endpoint that is already bound is EINVAL, so a double bind by the socket layer shows.
  */
-final class FakeUdp implements DatagramProtocol {
+class FakeUdp implements DatagramProtocol {
 
     static final int LOCALHOST = 0x7f00_0001;
 

@@ -371,6 +371,26 @@ class UdpSocketTest {
     }
 
     @Test
+    void aSubnetsDirectedBroadcastAlsoNeedsSoBroadcast() throws Exception {
+        int subnetBroadcast = 0xc612_00ff; // 198.18.0.255, which UDP knows as a broadcast
+        registry.unbindUdp(udp);
+        FakeUdp subnetAware = new FakeUdp() {
+            @Override
+            public boolean isBroadcast(int destination) {
+                return destination == subnetBroadcast || super.isBroadcast(destination);
+            }
+        };
+        registry.bindUdp(subnetAware);
+        DatagramSocket a = bound(5000);
+        NetSocketException refused = assertThrows(NetSocketException.class,
+                () -> a.send(ByteBuffer.allocate(1), subnetBroadcast, 6000));
+        assertEquals(SocketError.EACCES, refused.error());
+        a.setOption(StandardSocketOptions.SO_BROADCAST, true);
+        a.send(ByteBuffer.allocate(1), subnetBroadcast, 6000);
+        assertEquals(1, subnetAware.sent);
+    }
+
+    @Test
     void sendingFromAnUnboundSocketBindsItToAnEphemeralPort() throws Exception {
         DatagramSocket b = bound(6000);
         DatagramSocket a = open();

@@ -147,6 +147,12 @@ public final class UdpLayer implements DatagramProtocol, IpProtocolHandler, Inte
     }
 
     @Override
+    public boolean isBroadcast(int destination) {
+        // Multicast is not broadcast for SO_BROADCAST: Linux lets any socket send to a group.
+        return !Ipv4Address.isMulticast(destination) && addresses.isBroadcastOrMulticast(destination, null);
+    }
+
+    @Override
     public int maxPayload() {
         return UdpHeader.MAX_PAYLOAD;
     }

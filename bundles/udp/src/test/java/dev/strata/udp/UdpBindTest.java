@@ -1,6 +1,7 @@
 package dev.strata.udp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -146,6 +147,16 @@ class UdpBindTest {
         assertEquals(SocketError.ENETDOWN, onAddress.errors.get(0).error());
         assertEquals(ADDRESS, onAddress.errors.get(0).from());
         assertTrue(onWildcard.errors.isEmpty());
+    }
+
+    @Test
+    void saysWhichDestinationsAreBroadcastsForSoBroadcast() {
+        assertTrue(udp.isBroadcast(Ipv4Address.BROADCAST));
+        assertTrue(udp.isBroadcast(Ipv4Address.parse("198.18.66.255")), "the directed broadcast of an up interface");
+        assertFalse(udp.isBroadcast(Ipv4Address.parse("198.18.66.7")));
+        assertFalse(udp.isBroadcast(Ipv4Address.parse("224.0.0.1")), "multicast needs no SO_BROADCAST");
+        udp.interfaceDown(nif);
+        assertFalse(udp.isBroadcast(Ipv4Address.parse("198.18.66.255")));
     }
 
     @Test

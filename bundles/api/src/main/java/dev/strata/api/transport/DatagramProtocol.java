@@ -3,6 +3,7 @@ package dev.strata.api.transport;
 import org.osgi.annotation.versioning.ProviderType;
 
 import dev.strata.api.buffer.PacketBuffer;
+import dev.strata.api.ipv4.Ipv4Address;
 import dev.strata.api.socket.NetSocketException;
 
 /**
@@ -44,6 +45,16 @@ public interface DatagramProtocol {
      */
     void send(DatagramEndpoint endpoint, PacketBuffer payload, int destination, int destinationPort, int ttl, int tos)
             throws NetSocketException;
+
+    /**
+     * True when {@code destination} reaches more than one host: the limited broadcast, a
+     * multicast group, or the directed broadcast of a subnet of an interface that is up. The
+     * socket layer asks before a send, since sending to a broadcast needs SO_BROADCAST (RFC
+     * 1122 3.3.6 leaves it to the application; BSD and Linux require the option).
+     */
+    default boolean isBroadcast(int destination) {
+        return destination == Ipv4Address.BROADCAST;
+    }
 
     /** Bytes a payload may have at most on this protocol (65507 for UDP over IPv4). */
     int maxPayload();
