@@ -124,6 +124,19 @@ class ApiValueTypesTest {
     }
 
     @Test
+    void anAdjustedChecksumVerifiesEvenWhenTheRestSumsToZero() {
+        // An ICMP echo request with id 0, seq 0 and no data: type 8 -> 0 makes every word zero.
+        PacketBuffer buffer = bufferOf("0800f7ff00000000");
+        int at = buffer.start();
+        assertEquals(0, InternetChecksum.compute(buffer, at, 8, 0), "the request verifies");
+        int adjusted = InternetChecksum.adjust(buffer.getU16(at + 2), 0x0800, 0x0000);
+        buffer.putU16(at, 0x0000);
+        buffer.putU16(at + 2, adjusted);
+        assertEquals(0xffff, adjusted);
+        assertEquals(0, InternetChecksum.compute(buffer, at, 8, 0), "the reply verifies");
+    }
+
+    @Test
     void addressesParseAndFormat() {
         assertEquals(0xc6120002, Ipv4Address.parse("198.18.0.2"));
         assertEquals("198.18.0.2", Ipv4Address.format(0xc6120002));

@@ -58,6 +58,10 @@ public final class InternetChecksum {
      */
     public static int adjust(int checksum, int oldWord, int newWord) {
         long sum = (~checksum & 0xffff) + (~oldWord & 0xffff) + (newWord & 0xffff);
-        return finish(sum);
+        int adjusted = finish(sum);
+        // 0x0000 and 0xffff are both zero in one's complement, but only 0xffff verifies when
+        // the rest of the data sums to +0 (all zero words: an echo with id 0, seq 0, no data);
+        // 0xffff verifies in every case, so never return 0x0000.
+        return adjusted == 0 ? 0xffff : adjusted;
     }
 }
