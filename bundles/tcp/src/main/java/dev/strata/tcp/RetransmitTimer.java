@@ -31,6 +31,8 @@ final class RetransmitTimer {
         tcb.retransmitDeadline = 0;
         tcb.retransmits++;
         tcb.rttTiming = false; // Karn: no sample from a retransmitted segment
+        tcb.tsAtLastTimeout = (int) (now / 1_000_000L) + tcb.tsOffset;
+        tcb.tsAtLastTimeoutValid = true;
         switch (tcb.state) {
             case SYN_SENT, SYN_RECEIVED -> {
                 int limit = tcb.state == TcpState.SYN_SENT ? stack.config.synRetries() : stack.config.synAckRetries();

@@ -46,6 +46,16 @@ final class RttEstimator {
 
     /** A new round-trip measurement R (RFC 6298 2.2 for the first, 2.3 for the rest). */
     void sample(long rttNanos) {
+        sample(rttNanos, 1);
+    }
+
+    /**
+     * A measurement that is one of {@code expectedSamples} per round trip (RFC 7323 Appendix
+     * G: with a sample on every ACK, alpha' = alpha / ExpectedSamples and beta' = beta /
+     * ExpectedSamples, so that a window's worth of samples weighs as much as one did).
+     */
+    void sample(long rttNanos, int expectedSamples) {
+        int k = Math.max(1, expectedSamples);
         long r = Math.max(rttNanos, 1);
         if (!hasSample()) {
             smoothedRttNanos = r;
@@ -54,8 +64,8 @@ final class RttEstimator {
         } else {
             // RTTVAR <- (1 - beta) * RTTVAR + beta * |SRTT - R'|, beta = 1/4, then
             // SRTT <- (1 - alpha) * SRTT + alpha * R', alpha = 1/8: in this order (2.3)
-            rttVarianceNanos = rttVarianceNanos - rttVarianceNanos / 4 + Math.abs(smoothedRttNanos - r) / 4;
-            smoothedRttNanos = smoothedRttNanos - smoothedRttNanos / 8 + r / 8;
+            rttVarianceNanos = rttVarianceNanos - rttVarianceNanos / (4L * k) + Math.abs(smoothedRttNanos - r) / (4L * k);
+            smoothedRttNanos = smoothedRttNanos - smoothedRttNanos / (8L * k) + r / (8L * k);
             minRttNanos = Math.min(minRttNanos, r);
         }
         backoffs = 0;

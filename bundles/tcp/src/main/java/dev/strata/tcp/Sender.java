@@ -156,8 +156,11 @@ final class Sender {
         c.outbox.add(b, tcb.localAddress, tcb.remoteAddress);
     }
 
-    /** SND.UNA < SEG.ACK =< SND.NXT: data (and maybe our FIN) acknowledged. */
-    void newAck(int ack, long now) {
+    /**
+     * SND.UNA < SEG.ACK =< SND.NXT: data (and maybe our FIN) acknowledged; {@code tsEcr} is the
+     * segment's TSecr (0 when it carries none).
+     */
+    void newAck(int ack, long now, int tsEcr) {
         int acked = Seq.distance(tcb.sndUna, ack);
         int data = Math.min(acked, tcb.sendBuffer.length);
         tcb.sendBuffer.acknowledge(data);
@@ -165,8 +168,21 @@ final class Sender {
         if (Seq.lt(tcb.sndNxt, ack)) {
             tcb.sndNxt = ack; // after a go-back, an ACK for data sent before the timeout
         }
-        // Karn (RFC 6298 3): the timed segment is sampled only if it was not retransmitted
-        if (tcb.rttTiming && Seq.gt(ack, tcb.rttSeq)) {
+        long tsRtt = timestampRtt(tsEcr, now);
+        if (tsRtt >= 0) {
+            // RFC 7323 4.1 RTTM: every ACK that advances SND.UNA gives a sample from TSecr, even
+            // after a retransmission (the echo says which transmission it answers, so Karn's
+            // ambiguity is gone): the backed-off RTO recovers at once (RFC 6298 5.7 spirit)
+            tcb.rttTiming = false;
+            // RFC 7323 Appendix G: ExpectedSamples = ceiling(FlightSize / (SMSS * 2))
+            long flight = (long) acked + Seq.distance(ack, tcb.sndMax);
+            int expected = (int) Math.min(1024, Math.max(1, (flight + 2L * tcb.sendMss - 1) / (2L * tcb.sendMss)));
+            tcb.rtt.sample(tsRtt, expected);
+            tcb.congestion.smoothedRttNanos = tcb.rtt.smoothedRttNanos;
+            tcb.congestion.minRttNanos = tcb.rtt.minRttNanos;
+            onAck(acked, data, tsRtt, now);
+        } else if (tcb.rttTiming && Seq.gt(ack, tcb.rttSeq)) {
+            // Karn (RFC 6298 3): the timed segment is sampled only if it was not retransmitted
             long rtt = now - tcb.rttStartNanos;
             tcb.rtt.sample(rtt);
             tcb.rttTiming = false;
@@ -188,6 +204,30 @@ final class Sender {
         if (data > 0) {
             c.events |= TcpConnection.EVENT_WRITABLE;
         }
+    }
+
+    /**
+     * The round trip from a TSecr (RFC 7323 4.1, 4.2: our clock minus the echoed TSval), or -1
+     * when there is none: timestamps off, a TSecr of 0 (Linux treats it as none: a peer
+     * echoing nothing yet), or a TSecr from the future or older than the largest RTO (a
+     * broken or stale echo, which must not poison the estimator).
+     */
+    private long timestampRtt(int tsEcr, long now) {
+        if (!tcb.timestamps || tsEcr == 0) {
+            return -1;
+        }
+        // an echo of a TSval sent before the last timeout answers a segment sent before it
+        // (a spurious retransmission's duplicate is answered with the original's TS.Recent,
+        // RFC 7323 4.3): the sample would include the timeout itself, so it is not taken
+        if (tcb.tsAtLastTimeoutValid && Seq.lt(tsEcr, tcb.tsAtLastTimeout)) {
+            return -1;
+        }
+        int clock = (int) (now / 1_000_000L) + tcb.tsOffset;
+        long millis = clock - tsEcr; // modular: TSvals wrap (RFC 7323 5.2)
+        if (millis < 0 || millis * 1_000_000L > tcb.rtt.maxRtoNanos) {
+            return -1;
+        }
+        return millis * 1_000_000L;
     }
 
     /**
@@ -291,7 +331,7 @@ final class Sender {
             return false;
         }
         if (Seq.gt(seg.ack, tcb.sndUna)) {
-            newAck(seg.ack, now);
+            newAck(seg.ack, now, seg.options.timestamps ? seg.options.tsEcr : 0);
         } else if (isDuplicateAck(seg)) {
             c.recovery.duplicateAck(now);
         }

@@ -123,6 +123,9 @@ final class Tcb {
     boolean rttTiming;
     int rttSeq;
     long rttStartNanos;
+    /** Our TSval clock when the retransmission timer last expired: older echoes give no RTT sample (RFC 7323 4.1). */
+    int tsAtLastTimeout;
+    boolean tsAtLastTimeoutValid;
 
     // ---- RFC 5961 7: the challenge ACK rate limit ----------------------------------------------------
     long challengeAckWindowStartNanos;

@@ -37,6 +37,8 @@ final class TcpConnection implements StreamConnection {
     static final int EVENT_CLOSED = 8;
 
     static final long SECOND = 1_000_000_000L;
+    /** RFC 7323 5.5: TS.Recent is invalid after 24 days without a segment that updated it. */
+    static final long PAWS_IDLE_NANOS = 24L * 24 * 3600 * SECOND;
 
     final Tcb tcb;
     final TcpStack stack;
@@ -198,9 +200,11 @@ final class TcpConnection implements StreamConnection {
             seg.flags &= ~TcpHeader.SYN;
             seg.seq += 1;
         }
-        // RFC 7323 5.3 PAWS: a segment whose TSval is older than TS.Recent is a duplicate
+        // RFC 7323 5.3 PAWS: a segment whose TSval is older than TS.Recent is a duplicate;
+        // RFC 7323 5.5: after 24 days idle TS.Recent is no longer valid (the peer's clock may
+        // have wrapped its sign bit), so the segment is not judged by it
         if (tcb.timestamps && seg.options.timestamps && !seg.has(TcpHeader.RST)
-                && Seq.lt(seg.options.tsVal, tcb.tsRecent)) {
+                && Seq.lt(seg.options.tsVal, tcb.tsRecent) && now - tcb.tsRecentNanos <= PAWS_IDLE_NANOS) {
             stack.counters.increment(TcpStatistic.OUT_OF_WINDOW);
             receiver.sendAck();
             return;
@@ -219,8 +223,12 @@ final class TcpConnection implements StreamConnection {
             }
             return;
         }
-        // RFC 7323 4.3: TS.Recent takes the TSval of a segment covering Last.ACK.sent
-        if (tcb.timestamps && seg.options.timestamps && Seq.le(seg.seq, tcb.lastAckSent)) {
+        // RFC 7323 4.3 (and 5.3 R3): TS.Recent takes the TSval of an acceptable segment that
+        // covers Last.ACK.sent ("SEG.SEQ =< Last.ACK.sent"), so that with delayed ACKs the echo
+        // is the TSval of the earliest segment acknowledged, and never moves backwards
+        // ("SEG.TSval >= TS.Recent"; PAWS above let an older one through only when stale)
+        if (tcb.timestamps && seg.options.timestamps && Seq.le(seg.seq, tcb.lastAckSent)
+                && (!Seq.lt(seg.options.tsVal, tcb.tsRecent) || now - tcb.tsRecentNanos > PAWS_IDLE_NANOS)) {
             tcb.tsRecent = seg.options.tsVal;
             tcb.tsRecentNanos = now;
         }

@@ -19,6 +19,17 @@ class RttEstimatorTest {
     }
 
     @Test
+    void samplesOnEveryAckUseGainsDividedByTheExpectedSamples() {
+        // RFC 7323 Appendix G: alpha' = 1/8 / k, beta' = 1/4 / k
+        linux.sample(100 * MS);
+        linux.sample(180 * MS, 4);
+        // RTTVAR = 50 - 50/16 + 80/16 = 51.875 ms; SRTT = 100 - 100/32 + 180/32 = 102.5 ms
+        assertEquals(51_875_000L, linux.rttVarianceNanos);
+        assertEquals(102_500_000L, linux.smoothedRttNanos);
+        assertEquals(102_500_000L + 4 * 51_875_000L, linux.rtoNanos);
+    }
+
+    @Test
     void firstSampleSetsSrttAndHalfOfItAsVariance() {
         linux.sample(100 * MS);
         assertEquals(100 * MS, linux.smoothedRttNanos);
