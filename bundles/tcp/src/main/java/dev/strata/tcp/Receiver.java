@@ -166,15 +166,25 @@ final class Receiver {
 
     int advertiseWindow(boolean syn) {
         long window = tcb.receiveBuffer.window();
-        int advertised = Seq.distance(tcb.rcvNxt, tcb.rcvAdvertisedEdge);
+        int advertised = Math.max(0, Seq.distance(tcb.rcvNxt, tcb.rcvAdvertisedEdge));
         if (window < advertised) {
             window = advertised; // RFC 9293 3.8.6.2.2: do not shrink the window
+        } else if (!syn && window - advertised < swsThreshold()) {
+            // RFC 9293 3.8.6.2.2 receiver silly-window avoidance: the right edge moves only when
+            // "RCV.BUFF - RCV.USER - RCV.WND >= min(Fr * RCV.BUFF, Eff.snd.MSS)" (Fr = 1/2)
+            window = advertised;
         }
         int shift = syn ? 0 : tcb.rcvWindowShift;
         int field = (int) Math.min(window >>> shift, 65535);
         tcb.rcvWnd = (long) field << shift;
         tcb.rcvAdvertisedEdge = tcb.rcvNxt + (int) tcb.rcvWnd;
         return field;
+    }
+
+    /** min(Fr * RCV.BUFF, MSS) with Fr = 1/2 (RFC 9293 3.8.6.2.2, RFC 1122 4.2.3.3). */
+    long swsThreshold() {
+        int receiveMss = Math.max(1, tcb.localMss - (tcb.timestamps ? 12 : 0));
+        return Math.min(tcb.receiveBuffer.capacity() / 2, receiveMss);
     }
 
     /**

@@ -48,6 +48,19 @@ final class Sender {
                     }
                     return;
                 }
+                // RFC 9293 3.8.6.2.1 / RFC 1122 4.2.3.4, sender silly-window avoidance: a
+                // segment the window cuts short goes only if it is at least half the largest
+                // window the peer offered; else it waits for the window to open, or for the
+                // override timer when nothing is in flight to bring an ACK (all the queued data
+                // fitting is Nagle's case below)
+                if (n < unsent && n < tcb.sendMss && n < tcb.maxSndWnd / 2 && !tcb.swsOverride) {
+                    if (sent == 0 && tcb.swsDeadline == 0) {
+                        tcb.swsDeadline = now + swsOverrideNanos();
+                    }
+                    return;
+                }
+                tcb.swsOverride = false;
+                tcb.swsDeadline = 0;
                 boolean fin = tcb.finQueued && n == unsent;
                 // RFC 896 / RFC 9293 3.7.4 Nagle: while data is unacknowledged, hold back a
                 // segment shorter than the MSS until the ACK comes or it fills (not with
@@ -86,6 +99,22 @@ final class Sender {
                 return;
             }
         }
+    }
+
+    /**
+     * RFC 1122 4.2.3.4: "the override timeout should be in the range 0.1 - 1.0 seconds"; one
+     * RTO within those bounds (Linux sends what the window allows when its probe timer fires).
+     */
+    private long swsOverrideNanos() {
+        return Math.max(100_000_000L, Math.min(1_000_000_000L, tcb.rtt.rtoNanos));
+    }
+
+    /** The SWS override timer fired: send what the window allows, short as it is. */
+    void swsOverrideExpired(long now) {
+        tcb.swsDeadline = 0;
+        tcb.swsOverride = true;
+        output(now);
+        tcb.swsOverride = false;
     }
 
     /**

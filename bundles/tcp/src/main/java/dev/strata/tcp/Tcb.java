@@ -119,6 +119,10 @@ final class Tcb {
     /** Zero-window probes sent since the peer last sent anything (gives up at tcp_retries2, as Linux). */
     int persistUnanswered;
     long keepAliveDeadline;
+    /** The sender SWS override timer (RFC 1122 4.2.3.4): data held back by a small window goes when it fires. */
+    long swsDeadline;
+    /** Set while the override timer's output runs: one short segment may go. */
+    boolean swsOverride;
     /** The segment being timed for an RTT sample (Karn, RFC 6298 3): whether one is, its sequence number and send time. */
     boolean rttTiming;
     int rttSeq;

@@ -378,6 +378,9 @@ final class TcpConnection implements StreamConnection {
                 if (!removed && tcb.keepAliveDeadline != 0 && now >= tcb.keepAliveDeadline) {
                     keepAlive.expired(now);
                 }
+                if (!removed && tcb.swsDeadline != 0 && now >= tcb.swsDeadline) {
+                    sender.swsOverrideExpired(now);
+                }
             }
             armTimer();
         }
@@ -388,7 +391,8 @@ final class TcpConnection implements StreamConnection {
     /** Schedules the one timer task at the earliest deadline (the caller holds the monitor). */
     void armTimer() {
         long next = earliest(earliest(tcb.retransmitDeadline, tcb.timeWaitDeadline),
-                earliest(earliest(tcb.delayedAckDeadline, tcb.persistDeadline), tcb.keepAliveDeadline));
+                earliest(earliest(tcb.delayedAckDeadline, tcb.persistDeadline),
+                        earliest(tcb.keepAliveDeadline, tcb.swsDeadline)));
         if (removed || next == 0) {
             if (timer != null) {
                 timer.cancel();
@@ -441,6 +445,7 @@ final class TcpConnection implements StreamConnection {
         tcb.timeWaitDeadline = 0;
         tcb.delayedAckDeadline = 0;
         tcb.persistDeadline = 0;
+        tcb.swsDeadline = 0;
         tcb.keepAliveDeadline = 0;
         removed = true;
         stack.remove(this);
@@ -542,8 +547,12 @@ final class TcpConnection implements StreamConnection {
             }
             int before = r.window();
             n = r.read(into);
-            // a window update when the window opens by at least an MSS from below one (RFC 9293 3.8.6.2.2, SWS)
-            if (tcb.state.receivesData() && before < tcb.sendMss && r.window() >= tcb.sendMss) {
+            // a window update when the free space first exceeds the window advertised by the
+            // silly-window threshold, min(MSS, half the buffer) (RFC 9293 3.8.6.2.2): the same
+            // rule that lets advertiseWindow move the right edge, so the update is never silly
+            long threshold = receiver.swsThreshold();
+            long advertisedNow = receiver.receiveWindow();
+            if (tcb.state.receivesData() && before - advertisedNow < threshold && r.window() - advertisedNow >= threshold) {
                 receiver.sendAck();
             }
         }

@@ -83,10 +83,14 @@ class ConnectionTest {
         h.inject(seg(".").seq(peer).ack(ours).win(2000)); // the peer shrinks its offer before data flows
         TcpHarness.write(c, "x".repeat(3000));
         h.expect(". seq " + u(ours) + " ack " + u(peer) + " win 65535 len 1460");
-        h.expect(". seq " + u(ours + 1460) + " ack " + u(peer) + " win 65535 len 540"); // window-limited: no PSH
+        // the 540 bytes left in the window are a runt (less than an MSS and than half the
+        // largest window offered): silly-window avoidance holds them (RFC 9293 3.8.6.2.1)
         h.expectNothing();
-        h.inject(seg(".").seq(peer).ack(ours + 2000).win(2000));
-        h.expect("P. seq " + u(ours + 2000) + " ack " + u(peer) + " win 65535 len 1000");
+        h.inject(seg(".").seq(peer).ack(ours + 1460).win(2000));
+        h.expect(". seq " + u(ours + 1460) + " ack " + u(peer) + " win 65535 len 1460"); // window-limited: no PSH
+        h.expectNothing(); // the last 80 bytes: Nagle, data in flight
+        h.inject(seg(".").seq(peer).ack(ours + 2920).win(2000));
+        h.expect("P. seq " + u(ours + 2920) + " ack " + u(peer) + " win 65535 len 80");
     }
 
     @Test
@@ -678,6 +682,8 @@ class ConnectionTest {
         StreamConnection c = established();
         h.inject(seg(".").seq(peer).ack(ours).win(1000));
         TcpHarness.write(c, "x".repeat(3000));
+        h.expectNothing(); // silly-window avoidance: a 1000-byte runt waits for the override timer
+        h.advance(200);
         h.expect(". seq " + u(ours) + " ack " + u(peer) + " win 65535 len 1000");
         h.inject(seg("F.").seq(peer).ack(ours).win(1000));
         h.expect(". seq " + u(ours + 1000) + " ack " + u(peer + 1) + " win 65535");
@@ -685,6 +691,8 @@ class ConnectionTest {
         assertEquals("LAST_ACK", c.state());
         h.expectNothing();
         h.inject(seg(".").seq(peer + 1).ack(ours + 1000).win(1000));
+        h.expectNothing();
+        h.advance(200);
         h.expect(". seq " + u(ours + 1000) + " ack " + u(peer + 1) + " win 65535 len 1000");
         h.inject(seg(".").seq(peer + 1).ack(ours + 2000).win(1000));
         h.expect("FP. seq " + u(ours + 2000) + " ack " + u(peer + 1) + " win 65535 len 1000");
