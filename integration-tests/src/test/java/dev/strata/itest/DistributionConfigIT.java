@@ -3,7 +3,6 @@ package dev.strata.itest;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
-import static org.junit.Assume.assumeTrue;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -20,6 +19,7 @@ import org.junit.Test;
 
 import dev.strata.itest.support.Exec;
 import dev.strata.itest.support.NetNs;
+import dev.strata.itest.support.Prerequisites;
 import dev.strata.itest.support.StrataProcess;
 
 /**
@@ -39,8 +39,7 @@ public class DistributionConfigIT {
 
     @Before
     public void copyTheDistributionAndMakeANamespace() {
-        assumeTrue("needs /dev/net/tun", Files.exists(Path.of("/dev/net/tun")));
-        assumeTrue("needs root (network namespaces, TAP devices)", "root".equals(System.getProperty("user.name")));
+        Prerequisites.kernel();
         Path itDir = Path.of(System.getProperty("strata.it.dir", "target/it")).toAbsolutePath();
         home = StrataProcess.copyDistribution(itDir.resolve("config-dist"));
         netns = NetNs.create();

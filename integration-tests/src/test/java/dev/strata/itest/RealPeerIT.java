@@ -4,9 +4,7 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotEquals;
 import static org.junit.Assert.assertTrue;
-import static org.junit.Assume.assumeTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +20,7 @@ import org.junit.runners.MethodSorters;
 
 import dev.strata.itest.support.Exec;
 import dev.strata.itest.support.NetNs;
+import dev.strata.itest.support.Prerequisites;
 import dev.strata.itest.support.StrataProcess;
 
 /**
@@ -55,8 +54,7 @@ public class RealPeerIT {
 
     @BeforeClass
     public static void startStrataAndWireItToANamespace() {
-        assumeTrue("needs /dev/net/tun", Files.exists(Path.of("/dev/net/tun")));
-        assumeTrue("needs root (network namespaces, TAP devices)", "root".equals(System.getProperty("user.name")));
+        Prerequisites.kernel();
         Path itDir = Path.of(System.getProperty("strata.it.dir", "target/it"));
         strata = StrataProcess.start(itDir.resolve("real-peer-data"));
         netns = NetNs.create();

@@ -23,6 +23,7 @@ import org.junit.runners.MethodSorters;
 
 import dev.strata.itest.support.Exec;
 import dev.strata.itest.support.NetNs;
+import dev.strata.itest.support.Prerequisites;
 import dev.strata.itest.support.StrataProcess;
 
 /**
@@ -63,8 +64,7 @@ public class UdpRealPeerIT {
 
     @BeforeClass
     public static void startStrataAndWireItToANamespace() {
-        assumeTrue("needs /dev/net/tun", Files.exists(Path.of("/dev/net/tun")));
-        assumeTrue("needs root (network namespaces, TAP devices)", "root".equals(System.getProperty("user.name")));
+        Prerequisites.kernel();
         itDir = Path.of(System.getProperty("strata.it.dir", "target/it")).toAbsolutePath();
         peerScript = Path.of(System.getProperty("strata.root", ".."), "integration-tests", "src", "test", "scripts", "udp_peer.py")
                 .toAbsolutePath().normalize();
