@@ -16,6 +16,7 @@ import dev.strata.api.ether.EthernetOutput;
 import dev.strata.api.ether.MacAddress;
 import dev.strata.api.link.LinkReceiver;
 import dev.strata.api.netif.NetworkInterface;
+import dev.strata.api.service.ServiceProperties;
 import dev.strata.api.stats.Counters;
 import dev.strata.api.stats.StatisticsProvider;
 
@@ -82,7 +83,7 @@ public final class EthernetLayer implements LinkReceiver, EthernetOutput, Statis
             policy = ReferencePolicy.DYNAMIC,
             unbind = "unbindHandler")
     public void bindHandler(EtherTypeHandler handler, Map<String, Object> properties) {
-        int type = etherTypeOf(properties.get(EtherType.PROPERTY));
+        int type = ServiceProperties.intInRange(properties, EtherType.PROPERTY, 0xffff);
         if (type < 0) {
             return; // no usable strata.ethertype: the handler can never be reached
         }
@@ -97,23 +98,6 @@ public final class EthernetLayer implements LinkReceiver, EthernetOutput, Statis
             bindings.removeIf(binding -> binding.handler == handler);
             rebuild();
         }
-    }
-
-    /** The EtherType of a service property value: an Integer normally; other numbers and "0x0806" text tolerated. */
-    static int etherTypeOf(Object value) {
-        long type;
-        if (value instanceof Number number) {
-            type = number.longValue();
-        } else if (value instanceof String text) {
-            try {
-                type = Long.decode(text.trim());
-            } catch (NumberFormatException e) {
-                return -1;
-            }
-        } else {
-            return -1;
-        }
-        return type >= 0 && type <= 0xffff ? (int) type : -1;
     }
 
     private void rebuild() {

@@ -204,11 +204,12 @@ class EthernetLayerTest {
 
     @Test
     void readsEtherTypePropertyGivenAsTextOrLong() {
-        assertEquals(0x0806, EthernetLayer.etherTypeOf("0x0806"));
-        assertEquals(2048, EthernetLayer.etherTypeOf("2048"));
-        assertEquals(2048, EthernetLayer.etherTypeOf(2048L));
-        assertEquals(-1, EthernetLayer.etherTypeOf(-1));
-        assertEquals(-1, EthernetLayer.etherTypeOf(null));
+        assertEquals(0x0806, etherTypeOf("0x0806"));
+        assertEquals(2048, etherTypeOf("2048"));
+        assertEquals(2048, etherTypeOf(2048L));
+        assertEquals(-1, etherTypeOf(-1));
+        assertEquals(-1, etherTypeOf(0x10000));
+        assertEquals(-1, dev.strata.api.service.ServiceProperties.intInRange(Map.of(), EtherType.PROPERTY, 0xffff));
     }
 
     @Test
@@ -337,5 +338,9 @@ class EthernetLayerTest {
             }
             received.clear();
         }
+    }
+
+    private static int etherTypeOf(Object value) {
+        return dev.strata.api.service.ServiceProperties.intInRange(Map.of(EtherType.PROPERTY, value), EtherType.PROPERTY, 0xffff);
     }
 }

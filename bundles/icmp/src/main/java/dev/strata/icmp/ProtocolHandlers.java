@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 
 import dev.strata.api.ipv4.IpProtocol;
 import dev.strata.api.ipv4.IpProtocolHandler;
+import dev.strata.api.service.ServiceProperties;
 
 /**
  * The transports ICMP delivers errors to (RFC 1122 3.2.2.1), by protocol number: an array
@@ -58,19 +59,6 @@ final class ProtocolHandlers {
 
     /** The {@value IpProtocol#PROPERTY} property as 0 to 255, or -1 when missing or malformed. */
     static int protocolOf(Map<String, ?> properties) {
-        Object value = properties == null ? null : properties.get(IpProtocol.PROPERTY);
-        int protocol;
-        if (value instanceof Number number) {
-            protocol = number.intValue();
-        } else if (value instanceof String text) {
-            try {
-                protocol = Integer.decode(text.trim());
-            } catch (NumberFormatException e) {
-                return -1;
-            }
-        } else {
-            return -1;
-        }
-        return protocol >= 0 && protocol <= 255 ? protocol : -1;
+        return ServiceProperties.intInRange(properties, IpProtocol.PROPERTY, 255);
     }
 }

@@ -30,6 +30,7 @@ import dev.strata.api.ipv4.SendResult;
 import dev.strata.api.neighbour.NeighbourService;
 import dev.strata.api.netif.InterfaceListener;
 import dev.strata.api.netif.NetworkInterface;
+import dev.strata.api.service.ServiceProperties;
 import dev.strata.api.stats.Counters;
 import dev.strata.api.stats.StatisticsProvider;
 import dev.strata.api.time.Scheduler;
@@ -132,20 +133,7 @@ public final class Ipv4Layer implements EtherTypeHandler, Ipv4Output, Statistics
     }
 
     private static int protocolOf(Map<String, Object> properties) {
-        Object value = properties.get(IpProtocol.PROPERTY);
-        int protocol;
-        if (value instanceof Number number) {
-            protocol = number.intValue();
-        } else if (value instanceof String text) {
-            try {
-                protocol = Integer.parseInt(text.trim());
-            } catch (NumberFormatException e) {
-                return -1;
-            }
-        } else {
-            return -1;
-        }
-        return protocol >= 0 && protocol <= 255 ? protocol : -1;
+        return ServiceProperties.intInRange(properties, IpProtocol.PROPERTY, 255);
     }
 
     // ---- interfaces ---------------------------------------------------------------------
