@@ -4,14 +4,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.SocketOption;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 import dev.strata.api.socket.NetSocketException;
 import dev.strata.api.socket.SocketError;
-import dev.strata.api.socket.SocketInfo;
 import dev.strata.api.socket.StreamSocket;
 
 /**
@@ -22,35 +20,10 @@ import dev.strata.api.socket.StreamSocket;
  * protocol bundle is away; options, blocking mode, the streams and close already behave as
  * they will.
  */
-final class TcpSocket implements StreamSocket, StrataSocket {
-
-    private final SocketRegistry registry;
-    private final Owner owner;
-    private final TcpOptions options = new TcpOptions();
-    private final KeyList keys = new KeyList();
-    private volatile boolean open = true;
-    private volatile boolean blocking = true;
+final class TcpSocket extends TcpSocketBase implements StreamSocket {
 
     TcpSocket(SocketRegistry registry, Owner owner) {
-        this.registry = registry;
-        this.owner = owner;
-    }
-
-    /** The failure of every operation that needs TCP while no TCP transport exists. */
-    static NetSocketException notRunning(String operation) {
-        return new NetSocketException(SocketError.EPROTONOSUPPORT, operation, "TCP is not running");
-    }
-
-    private void ensureOpen(String operation) throws NetSocketException {
-        if (!open) {
-            throw new NetSocketException(SocketError.EBADF, operation);
-        }
-    }
-
-    @Override
-    public void bind(InetSocketAddress local) throws NetSocketException {
-        ensureOpen("bind");
-        throw notRunning("bind");
+        super(registry, owner);
     }
 
     @Override
@@ -152,85 +125,5 @@ final class TcpSocket implements StreamSocket, StrataSocket {
                 throw e;
             }
         }
-    }
-
-    @Override
-    public InetSocketAddress localAddress() {
-        return null;
-    }
-
-    @Override
-    public InetSocketAddress remoteAddress() {
-        return null;
-    }
-
-    @Override
-    public <T> void setOption(SocketOption<T> option, T value) throws NetSocketException {
-        ensureOpen("setsockopt");
-        options.set(option, value);
-    }
-
-    @Override
-    public <T> T getOption(SocketOption<T> option) throws NetSocketException {
-        ensureOpen("getsockopt");
-        return options.get(option);
-    }
-
-    @Override
-    public void configureBlocking(boolean block) {
-        blocking = block;
-    }
-
-    @Override
-    public boolean isBlocking() {
-        return blocking;
-    }
-
-    /** Never connected yet: ENOTCONN, as {@code shutdown(2)} on an unconnected TCP socket. */
-    @Override
-    public void shutdown(Shutdown how) throws NetSocketException {
-        ensureOpen("shutdown");
-        throw new NetSocketException(SocketError.ENOTCONN, "shutdown");
-    }
-
-    @Override
-    public boolean isOpen() {
-        return open;
-    }
-
-    @Override
-    public void close() {
-        if (open) {
-            open = false;
-            keys.cancelAll();
-            registry.closed(this);
-        }
-    }
-
-    @Override
-    public String protocol() {
-        return "tcp";
-    }
-
-    /** Nothing is ever ready without a transport. */
-    @Override
-    public int readyOps() {
-        return 0;
-    }
-
-    @Override
-    public KeyList keys() {
-        return keys;
-    }
-
-    @Override
-    public Owner owner() {
-        return owner;
-    }
-
-    /** An unbound TCP socket has no netstat row (Linux shows none either). */
-    @Override
-    public SocketInfo info() {
-        return null;
     }
 }
