@@ -208,6 +208,7 @@ public class UdpRealPeerIT {
      */
     @Test
     public void f_captureStopsAndTsharkReadsEveryFrameWellFormed() throws InterruptedException {
+        // b_captureStartsOnTheTap already failed if the capture did not start; not reported twice.
         assumeTrue("the capture did not start", countersAtStart != null);
         long[] end = quietCounters();
         Exec.Result stop = strata.client("capture stop");

@@ -65,6 +65,7 @@ class TapLinkTest {
         if ("required".equals(System.getenv("STRATA_KERNEL_TESTS"))) {
             assertTrue(met, reason + " (STRATA_KERNEL_TESTS=required)");
         } else {
+            // A laptop without root or /dev/net/tun cannot open TAP devices: skip, with the reason.
             assumeTrue(met, reason);
         }
     }
