@@ -7,5 +7,5 @@
  * {@code strata.tcp.cc=NAME}.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package dev.strata.api.tcp;

@@ -1,8 +1,11 @@
 package dev.strata.api.transport;
 
+import java.util.List;
+
 import org.osgi.annotation.versioning.ProviderType;
 
 import dev.strata.api.socket.NetSocketException;
+import dev.strata.api.socket.SocketInfo;
 
 /**
  * A stream transport (TCP, RFC 9293), registered with
@@ -34,4 +37,14 @@ public interface StreamProtocol {
      */
     StreamConnection connect(StreamEndpoint endpoint, int localAddress, int localPort, int remoteAddress, int remotePort,
             StreamOptions options) throws NetSocketException;
+
+    /**
+     * Every connection the protocol holds now, as netstat shows it, with an empty owner: those
+     * a socket holds and those none does any more (TIME-WAIT, FIN-WAIT after close, and
+     * connections waiting in a listener's queue). The socket layer adds the latter to its own
+     * rows, so that {@code netstat} shows a TIME-WAIT as Linux does.
+     */
+    default List<SocketInfo> connections() {
+        return List.of();
+    }
 }
