@@ -63,7 +63,8 @@ public class StackPaxIT {
     /** Every Strata bundle, by module directory under bundles/ (or at the root), lower layers first. */
     static final String[] STRATA_BUNDLES = {
         "bundles/api", "bundles/core", "bundles/link-loopback", "bundles/link-tap", "bundles/ethernet",
-        "bundles/arp", "bundles/ipv4", "bundles/icmp", "bundles/udp", "bundles/socket", "bundles/services",
+        "bundles/arp", "bundles/ipv4", "bundles/icmp", "bundles/udp", "bundles/tcp", "bundles/tcp-cc-reno",
+        "bundles/tcp-cc-cubic", "bundles/socket", "bundles/services",
         "bundles/capture", "bundles/control", "shell-commands",
     };
 
