@@ -109,7 +109,11 @@ final class TcpConnection implements StreamConnection {
     }
 
     private static Tcb newTcb(TcpStack stack, StreamOptions options) {
-        return new Tcb(options.sendBuffer(), options.receiveBuffer(), stack.config.minRtoNanos(), stack.config.maxRtoNanos());
+        // AUTOMATIC: Linux's initial tcp_wmem / tcp_rmem (auto-tuning them: a later increment)
+        int send = options.sendBuffer() == StreamOptions.AUTOMATIC ? StreamOptions.DEFAULTS.sendBuffer() : options.sendBuffer();
+        int receive = options.receiveBuffer() == StreamOptions.AUTOMATIC ? StreamOptions.DEFAULTS.receiveBuffer()
+                : options.receiveBuffer();
+        return new Tcb(send, receive, stack.config.minRtoNanos(), stack.config.maxRtoNanos());
     }
 
     boolean matches(int localAddress, int localPort, int remoteAddress, int remotePort) {

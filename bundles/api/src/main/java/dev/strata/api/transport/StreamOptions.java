@@ -3,8 +3,11 @@ package dev.strata.api.transport;
 /**
  * The socket options a stream transport honours, as the socket layer keeps them.
  *
- * @param receiveBuffer SO_RCVBUF: the receive buffer (and with it the largest window offered)
- * @param sendBuffer SO_SNDBUF: bytes the send buffer holds
+ * @param receiveBuffer SO_RCVBUF: the receive buffer (and with it the largest window offered), or
+ *     {@link #AUTOMATIC}: the application set none, the transport sizes it and grows it with the
+ *     connection's bandwidth-delay product within its own bounds (Linux's {@code tcp_rmem}
+ *     auto-tuning, which an explicit SO_RCVBUF turns off)
+ * @param sendBuffer SO_SNDBUF: bytes the send buffer holds, or {@link #AUTOMATIC} ({@code tcp_wmem})
  * @param noDelay TCP_NODELAY: send small segments at once (no Nagle, RFC 896)
  * @param keepAlive SO_KEEPALIVE
  * @param keepIdleSeconds TCP_KEEPIDLE
@@ -20,6 +23,19 @@ public record StreamOptions(int receiveBuffer, int sendBuffer, boolean noDelay, 
         int keepIntervalSeconds, int keepCount, int lingerSeconds, int ttl, int tos, boolean reuseAddress,
         String congestionControl) {
 
-    /** Linux's defaults. */
+    /** A buffer size the application did not set: the transport chooses and tunes it. */
+    public static final int AUTOMATIC = 0;
+
+    /** Linux's defaults, with fixed buffers (the initial sizes of {@code tcp_rmem} and {@code tcp_wmem}). */
     public static final StreamOptions DEFAULTS = new StreamOptions(131_072, 16_384, false, false, 7200, 75, 9, -1, 64, 0, false, null);
+
+    /** Linux's defaults with both buffers {@link #AUTOMATIC}: what a socket gets that set no buffer size. */
+    public static final StreamOptions AUTOTUNED = new StreamOptions(AUTOMATIC, AUTOMATIC, false, false, 7200, 75, 9, -1, 64, 0,
+            false, null);
+
+    /** A copy with other buffer sizes. */
+    public StreamOptions withBuffers(int receive, int send) {
+        return new StreamOptions(receive, send, noDelay, keepAlive, keepIdleSeconds, keepIntervalSeconds, keepCount,
+                lingerSeconds, ttl, tos, reuseAddress, congestionControl);
+    }
 }
