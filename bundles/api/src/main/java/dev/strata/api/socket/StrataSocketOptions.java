@@ -21,6 +21,12 @@ public final class StrataSocketOptions {
     public static final SocketOption<Integer> TCP_KEEPINTVL = new Option<>("TCP_KEEPINTVL", Integer.class);
     /** Unanswered probes before the connection is dropped (TCP_KEEPCNT). */
     public static final SocketOption<Integer> TCP_KEEPCNT = new Option<>("TCP_KEEPCNT", Integer.class);
+    /**
+     * The congestion-control algorithm of a TCP socket, by name ({@code "reno"}, {@code "cubic"};
+     * TCP_CONGESTION). Unset (null) means the stack's default. Set on a connected socket it
+     * switches the connection's algorithm at once (EINVAL if no such algorithm runs).
+     */
+    public static final SocketOption<String> TCP_CONGESTION = new Option<>("TCP_CONGESTION", String.class);
 
     private StrataSocketOptions() {
     }
