@@ -31,6 +31,22 @@ final class CongestionControls {
         defaultName = name;
     }
 
+    synchronized String defaultName() {
+        return defaultName;
+    }
+
+    synchronized boolean installed(String name) {
+        return factories.containsKey(name) || BuiltinReno.NAME.equals(name);
+    }
+
+    /** The name new connections get now, after the fallbacks of {@link #create}. */
+    synchronized String effectiveDefault() {
+        if (factories.containsKey(defaultName)) {
+            return defaultName;
+        }
+        return BuiltinReno.NAME;
+    }
+
     synchronized String[] names() {
         return factories.keySet().toArray(new String[0]);
     }

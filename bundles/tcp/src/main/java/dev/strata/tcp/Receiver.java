@@ -56,6 +56,7 @@ final class Receiver {
             stored = advanced >= 0;
             if (advanced > 0) {
                 tcb.rcvNxt += advanced;
+                tcb.bytesReceived += advanced;
                 c.events |= TcpConnection.EVENT_READABLE;
             } else if (advanced < 0) {
                 stack.counters.increment(TcpStatistic.OFO_DROPPED);

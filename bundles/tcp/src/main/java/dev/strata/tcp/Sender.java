@@ -166,6 +166,7 @@ final class Sender {
         int seqLength = length + (syn ? 1 : 0) + ((flags & TcpHeader.FIN) != 0 ? 1 : 0);
         if (seqLength > 0 && Seq.lt(seq, tcb.sndMax) && !(syn && tcb.retransmits == 0)) {
             stack.counters.increment(TcpStatistic.RETRANS_SEGS);
+            tcb.retransmittedSegments++;
         } else {
             stack.counters.increment(TcpStatistic.OUT_SEGS);
         }
@@ -193,6 +194,7 @@ final class Sender {
         int acked = Seq.distance(tcb.sndUna, ack);
         int data = Math.min(acked, tcb.sendBuffer.length);
         tcb.sendBuffer.acknowledge(data);
+        tcb.bytesAcked += data;
         tcb.sndUna = ack;
         if (Seq.lt(tcb.sndNxt, ack)) {
             tcb.sndNxt = ack; // after a go-back, an ACK for data sent before the timeout

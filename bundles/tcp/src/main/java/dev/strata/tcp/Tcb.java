@@ -148,6 +148,11 @@ final class Tcb {
     /** RFC 6582 3.2 step 4 ("Impatient"): the first partial ACK of this recovery restarted the timer. */
     boolean recoveryTimerRestarted;
 
+    // ---- per-connection statistics (Linux tcp_info: tcpi_total_retrans, tcpi_bytes_acked, tcpi_bytes_received) ----
+    long retransmittedSegments;
+    long bytesAcked;
+    long bytesReceived;
+
     // ---- error to report (ECONNRESET...) once the connection is gone -----------------------------------
     /** The SocketError name to report, or null. */
     String pendingError;

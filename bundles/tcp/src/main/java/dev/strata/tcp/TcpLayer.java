@@ -1,9 +1,12 @@
 package dev.strata.tcp;
 
+import java.util.Hashtable;
+import java.util.List;
 import java.util.Map;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -23,9 +26,11 @@ import dev.strata.api.netif.NetworkInterface;
 import dev.strata.api.service.LazyService;
 import dev.strata.api.socket.NetSocketException;
 import dev.strata.api.socket.SocketError;
+import dev.strata.api.socket.SocketInfo;
 import dev.strata.api.stats.Counters;
 import dev.strata.api.stats.StatisticsProvider;
 import dev.strata.api.tcp.CongestionControlFactory;
+import dev.strata.api.tcp.TcpControl;
 import dev.strata.api.time.Scheduler;
 import dev.strata.api.transport.DatagramProtocol;
 import dev.strata.api.transport.StreamAcceptor;
@@ -43,6 +48,10 @@ import dev.strata.api.transport.StreamProtocol;
  * algorithms are {@link CongestionControlFactory} services ({@code strata.tcp.cc=NAME}); when
  * one goes away, its connections continue with the default and the same window.
  *
+ * <p>It also registers the operator's {@link TcpControl} (algorithms, the default,
+ * connections, switching one): a separate object, as {@link StreamProtocol#connections()}
+ * and {@link TcpControl#connections()} differ only in their result.
+ *
  * <p>Runs on the callers' threads and the Scheduler's (timers); starts none.
  */
 @Component(
@@ -58,6 +67,7 @@ public final class TcpLayer implements StreamProtocol, IpProtocolHandler, Interf
     private final CongestionControls congestionControls = new CongestionControls();
     private final TcpStack stack;
     private volatile int[] localAddresses = new int[0];
+    private final ServiceRegistration<TcpControl> control;
 
     @Activate
     public TcpLayer(BundleContext context, @Reference(name = "pool") BufferPool pool,
@@ -65,6 +75,9 @@ public final class TcpLayer implements StreamProtocol, IpProtocolHandler, Interf
         this.ipv4 = new LazyService<>(context);
         this.stack = new TcpStack(pool, scheduler, ipv4::get, counters, TcpConfig.DEFAULTS, new IsnGenerator(scheduler),
                 congestionControls::create);
+        Hashtable<String, Object> properties = new Hashtable<>();
+        properties.put(DatagramProtocol.PROPERTY, "tcp");
+        this.control = context.registerService(TcpControl.class, new TcpControlService(stack, congestionControls), properties);
     }
 
     /**
@@ -101,6 +114,11 @@ public final class TcpLayer implements StreamProtocol, IpProtocolHandler, Interf
 
     @Deactivate
     void deactivate() {
+        try {
+            control.unregister();
+        } catch (IllegalStateException alreadyGone) {
+            // the bundle is stopping and the framework unregistered it first
+        }
         for (TcpConnection connection : stack.connections()) {
             connection.abort();
         }
@@ -132,6 +150,11 @@ public final class TcpLayer implements StreamProtocol, IpProtocolHandler, Interf
         }
         return stack.connect(endpoint, localAddress, localPort, remoteAddress, remotePort,
                 options == null ? StreamOptions.DEFAULTS : options);
+    }
+
+    @Override
+    public List<SocketInfo> connections() {
+        return stack.socketInfos();
     }
 
     // ---- InterfaceListener: the addresses that may be bound ---------------------------------------------

@@ -12,9 +12,11 @@ import dev.strata.api.ipv4.Ipv4Address;
 import dev.strata.api.ipv4.Ipv4Output;
 import dev.strata.api.ipv4.SendResult;
 import dev.strata.api.socket.NetSocketException;
+import dev.strata.api.socket.SocketInfo;
 import dev.strata.api.socket.SocketError;
 import dev.strata.api.stats.Counters;
 import dev.strata.api.tcp.CongestionControl;
+import dev.strata.api.tcp.TcpConnectionInfo;
 import dev.strata.api.time.Scheduler;
 import dev.strata.api.transport.StreamAcceptor;
 import dev.strata.api.transport.StreamConnection;
@@ -233,6 +235,26 @@ final class TcpStack {
 
     synchronized TcpConnection[] connections() {
         return connections.toArray();
+    }
+
+    /** Every connection's inner state, for {@code ss -ti} (TcpControl). */
+    List<TcpConnectionInfo> connectionInfos() {
+        TcpConnection[] all = connections();
+        List<TcpConnectionInfo> out = new ArrayList<>(all.length);
+        for (TcpConnection c : all) {
+            out.add(ConnectionInfo.of(c));
+        }
+        return out;
+    }
+
+    /** Every connection as netstat shows it, owner left empty (StreamProtocol.connections). */
+    List<SocketInfo> socketInfos() {
+        TcpConnection[] all = connections();
+        List<SocketInfo> out = new ArrayList<>(all.length);
+        for (TcpConnection c : all) {
+            out.add(ConnectionInfo.socketInfo(c));
+        }
+        return out;
     }
 
     synchronized void removeListener(Listener listener) {
