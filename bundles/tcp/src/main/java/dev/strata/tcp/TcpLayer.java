@@ -10,10 +10,14 @@ import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 import dev.strata.api.buffer.BufferPool;
 import dev.strata.api.buffer.PacketBuffer;
@@ -52,15 +56,63 @@ import dev.strata.api.transport.StreamProtocol;
  * connections, switching one): a separate object, as {@link StreamProtocol#connections()}
  * and {@link TcpControl#connections()} differ only in their result.
  *
+ * <p>Configuration PID {@value #PID} ({@link Config}): timers, retries, the ephemeral ports,
+ * SYN cookies, the default algorithm, as Linux's {@code net.ipv4.tcp_*} sysctls; a change
+ * applies to connections opened afterwards, without a restart.
+ *
  * <p>Runs on the callers' threads and the Scheduler's (timers); starts none.
  */
+@Designate(ocd = TcpLayer.Config.class)
 @Component(
+        configurationPid = TcpLayer.PID,
         service = {StreamProtocol.class, IpProtocolHandler.class, InterfaceListener.class, StatisticsProvider.class},
         property = {
             IpProtocol.PROPERTY + ":Integer=" + IpProtocol.TCP,
             DatagramProtocol.PROPERTY + "=tcp"
         })
 public final class TcpLayer implements StreamProtocol, IpProtocolHandler, InterfaceListener, StatisticsProvider {
+
+    public static final String PID = "dev.strata.tcp";
+
+    /** TCP's tunables, named after the Linux sysctls they mirror. */
+    @ObjectClassDefinition(name = "Strata TCP", description = "TCP timers, retries, ports, SYN cookies and congestion control")
+    public @interface Config {
+        @AttributeDefinition(description = "Lower bound of the retransmission timeout in ms (Linux TCP_RTO_MIN 200; RFC 6298 says 1000)")
+        long minRtoMillis() default 200;
+
+        @AttributeDefinition(description = "Upper bound of the retransmission timeout in ms, at least 60000 (RFC 6298 2.5; Linux TCP_RTO_MAX 120000)")
+        long maxRtoMillis() default 120_000;
+
+        @AttributeDefinition(description = "TIME-WAIT duration in seconds, 2*MSL (RFC 9293 3.4.2; Linux TCP_TIMEWAIT_LEN 60)")
+        long timeWaitSeconds() default 60;
+
+        @AttributeDefinition(description = "How long a connection the application closed waits in FIN-WAIT-2 for the peer's FIN, in seconds (net.ipv4.tcp_fin_timeout)")
+        long finTimeoutSeconds() default 60;
+
+        @AttributeDefinition(description = "SYN retransmissions before connect fails with ETIMEDOUT (net.ipv4.tcp_syn_retries)")
+        int synRetries() default 6;
+
+        @AttributeDefinition(description = "SYN-ACK retransmissions before a half-open connection is dropped (net.ipv4.tcp_synack_retries)")
+        int synAckRetries() default 5;
+
+        @AttributeDefinition(description = "Retransmissions of data before the connection fails with ETIMEDOUT (net.ipv4.tcp_retries2)")
+        int retries2() default 15;
+
+        @AttributeDefinition(description = "Lowest ephemeral port (net.ipv4.ip_local_port_range, first value)")
+        int ephemeralLow() default 32768;
+
+        @AttributeDefinition(description = "Highest ephemeral port (net.ipv4.ip_local_port_range, second value)")
+        int ephemeralHigh() default 60999;
+
+        @AttributeDefinition(description = "Congestion control of connections that ask for none (net.ipv4.tcp_congestion_control)")
+        String defaultCongestionControl() default "cubic";
+
+        @AttributeDefinition(description = "SYN cookies (RFC 4987 3.6): 0 never, 1 when a listener's SYN queue overflows, 2 always (net.ipv4.tcp_syncookies)")
+        int syncookies() default 1;
+
+        @AttributeDefinition(description = "Most half-open connections (SYN-RECEIVED) one listener holds, at most its backlog (net.ipv4.tcp_max_syn_backlog)")
+        int maxSynBacklog() default 1024;
+    }
 
     private final Counters<TcpStatistic> counters = new Counters<>("Tcp", TcpStatistic.class);
     private final LazyService<Ipv4Output> ipv4;
@@ -71,9 +123,11 @@ public final class TcpLayer implements StreamProtocol, IpProtocolHandler, Interf
 
     @Activate
     public TcpLayer(BundleContext context, @Reference(name = "pool") BufferPool pool,
-            @Reference(name = "scheduler") Scheduler scheduler) {
+            @Reference(name = "scheduler") Scheduler scheduler, Config config) {
         this.ipv4 = new LazyService<>(context);
-        this.stack = new TcpStack(pool, scheduler, ipv4::get, counters, TcpConfig.DEFAULTS, new IsnGenerator(scheduler),
+        TcpConfig tcpConfig = TcpConfig.of(config);
+        congestionControls.defaultName(tcpConfig.defaultCongestionControl());
+        this.stack = new TcpStack(pool, scheduler, ipv4::get, counters, tcpConfig, new IsnGenerator(scheduler),
                 congestionControls::create);
         Hashtable<String, Object> properties = new Hashtable<>();
         properties.put(DatagramProtocol.PROPERTY, "tcp");
@@ -110,6 +164,14 @@ public final class TcpLayer implements StreamProtocol, IpProtocolHandler, Interf
                 connection.congestionControlGone(name.toString());
             }
         }
+    }
+
+    /** A changed configuration: new connections take it; the default algorithm changes at once. */
+    @Modified
+    void modified(Config config) {
+        TcpConfig tcpConfig = TcpConfig.of(config);
+        congestionControls.defaultName(tcpConfig.defaultCongestionControl());
+        stack.configure(tcpConfig);
     }
 
     @Deactivate

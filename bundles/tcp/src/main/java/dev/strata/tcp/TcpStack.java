@@ -34,7 +34,8 @@ final class TcpStack {
     final BufferPool pool;
     final Scheduler scheduler;
     final Counters<TcpStatistic> counters;
-    final TcpConfig config;
+    /** The tunables in force; replaced whole when the configuration changes (new connections take the new one). */
+    volatile TcpConfig config;
     final IsnGenerator isn;
     private final Supplier<Ipv4Output> output;
     private final Function<String, CongestionControl> congestionControls;
@@ -59,6 +60,14 @@ final class TcpStack {
         this.isn = isn;
         this.congestionControls = congestionControls;
         this.nextEphemeral = config.ephemeralLow();
+    }
+
+    /** A modified configuration, applied without a restart, as a sysctl write is on Linux. */
+    synchronized void configure(TcpConfig next) {
+        config = next;
+        if (nextEphemeral < next.ephemeralLow() || nextEphemeral > next.ephemeralHigh()) {
+            nextEphemeral = next.ephemeralLow();
+        }
     }
 
     CongestionControl congestionControl(String name) {
@@ -309,6 +318,7 @@ final class TcpStack {
 
     /** A free port of the ephemeral range (the caller holds this monitor). */
     private int ephemeralPort() throws NetSocketException {
+        TcpConfig config = this.config;
         int range = config.ephemeralHigh() - config.ephemeralLow() + 1;
         for (int i = 0; i < range; i++) {
             int port = nextEphemeral;
