@@ -40,7 +40,9 @@ public enum SocketError {
     /** The protocol's bundle is not running (stopped, or being updated). */
     EPROTONOSUPPORT("Protocol not supported"),
     /** An operation timed out (SO_RCVTIMEO, SO_SNDTIMEO, connect). */
-    ETIMEDOUT("Connection timed out");
+    ETIMEDOUT("Connection timed out"),
+    /** A non-blocking connect is already in progress on this socket. */
+    EALREADY("Operation already in progress");
 
     private final String description;
 
