@@ -26,6 +26,7 @@ import dev.strata.api.socket.SocketInfo;
 import dev.strata.api.stats.Counters;
 import dev.strata.api.stats.StatisticsProvider;
 import dev.strata.api.transport.DatagramProtocol;
+import dev.strata.api.transport.StreamProtocol;
 
 /**
  * Every socket of every bundle, and the transports under them: one per framework, shared by
@@ -53,6 +54,7 @@ public class SocketRegistry implements StatisticsProvider {
     private final Counters<SocketStatistic> counters = new Counters<>("Sockets", SocketStatistic.class);
     private final Set<StrataSocket> sockets = ConcurrentHashMap.newKeySet();
     private volatile DatagramProtocol udp;
+    private volatile StreamProtocol tcp;
     private final ExecutorService completions;
 
     @Activate
@@ -110,6 +112,41 @@ public class SocketRegistry implements StatisticsProvider {
         return pool;
     }
 
+    // ---- the TCP transport ---------------------------------------------------------------------
+
+    /**
+     * TCP came: listening sockets listen on it again at their old address and port. Connected
+     * sockets do not move to it (their connections lived in the TCP that left; the live upgrade
+     * of connections is a later issue).
+     */
+    @Reference(name = "tcp", cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, target = "(" + DatagramProtocol.PROPERTY + "=tcp)")
+    void bindTcp(StreamProtocol protocol) {
+        tcp = protocol;
+        for (StrataSocket socket : sockets) {
+            if (socket instanceof TcpSocketBase stream) {
+                stream.transportArrived(protocol);
+            }
+        }
+    }
+
+    /** TCP leaves: its listeners and connections go with it; connected sockets see ECONNRESET. */
+    void unbindTcp(StreamProtocol protocol) {
+        if (tcp == protocol) {
+            tcp = null;
+        }
+        for (StrataSocket socket : sockets) {
+            if (socket instanceof TcpSocketBase stream) {
+                stream.transportLeaving(protocol);
+            }
+        }
+    }
+
+    /** The TCP transport now, or null while none runs. */
+    StreamProtocol tcp() {
+        return tcp;
+    }
+
     // ---- sockets -----------------------------------------------------------------------------
 
     UdpSocket openUdp(Owner owner) {
@@ -128,6 +165,13 @@ public class SocketRegistry implements StatisticsProvider {
         sockets.add(socket);
         counters.increment(SocketStatistic.OPENED);
         return socket;
+    }
+
+    /** A connection the application took from an accept queue: now its socket. */
+    void adopt(TcpSocket accepted) {
+        sockets.add(accepted);
+        counters.increment(SocketStatistic.OPENED);
+        counters.increment(SocketStatistic.ACCEPTED);
     }
 
     /** Called by a socket once, as it closes. */
@@ -150,7 +194,12 @@ public class SocketRegistry implements StatisticsProvider {
         return closed;
     }
 
-    /** Every open socket's row, TCP before UDP as netstat prints them, by local port. */
+    /**
+     * Every open socket's row, TCP before UDP as netstat prints them, by local port; and the
+     * TCP connections no application holds, with owner "-": those waiting in an accept queue,
+     * and those TCP still keeps after their socket closed (FIN-WAIT, TIME-WAIT), as Linux's
+     * netstat shows them.
+     */
     List<SocketInfo> sockets() {
         List<SocketInfo> all = new ArrayList<>();
         for (StrataSocket socket : sockets) {
@@ -158,10 +207,38 @@ public class SocketRegistry implements StatisticsProvider {
             if (info != null) {
                 all.add(info);
             }
+            if (socket instanceof TcpListeningSocket listening) {
+                listening.queuedRows(all);
+            }
+        }
+        StreamProtocol transport = tcp;
+        if (transport != null) {
+            Set<List<Integer>> held = new java.util.HashSet<>();
+            for (SocketInfo row : all) {
+                if (row.protocol().equals("tcp") && row.remotePort() != 0) {
+                    held.add(connectionKey(row));
+                }
+            }
+            List<SocketInfo> connections;
+            try {
+                connections = transport.connections();
+            } catch (RuntimeException goingAway) {
+                connections = List.of();
+            }
+            for (SocketInfo row : connections) {
+                if (!"LISTEN".equals(row.state()) && held.add(connectionKey(row))) {
+                    all.add(new SocketInfo("tcp", row.localAddress(), row.localPort(), row.remoteAddress(),
+                            row.remotePort(), row.state(), row.receiveQueue(), row.sendQueue(), "-"));
+                }
+            }
         }
         all.sort(Comparator.comparing(SocketInfo::protocol)
                 .thenComparingInt(SocketInfo::localPort));
         return all;
+    }
+
+    private static List<Integer> connectionKey(SocketInfo row) {
+        return List.of(row.localAddress(), row.localPort(), row.remoteAddress(), row.remotePort());
     }
 
     /** Open sockets of every kind. */
@@ -198,6 +275,15 @@ public class SocketRegistry implements StatisticsProvider {
             completions.execute(() -> stage.complete(value));
         } catch (RejectedExecutionException stopping) {
             stage.complete(value);
+        }
+    }
+
+    /** Runs {@code task} on the completion thread (async TCP calls are served there, in order). */
+    void execute(Runnable task) {
+        try {
+            completions.execute(task);
+        } catch (RejectedExecutionException stopping) {
+            task.run();
         }
     }
 

@@ -8,7 +8,7 @@ enum SocketStatistic {
     CLOSED("Closed"),
     /** Sockets closed because the bundle that opened them stopped using the service. */
     CLOSED_WITH_OWNER("ClosedWithOwner"),
-    /** Bindings given again to a UDP transport that came (back). */
+    /** Bindings (and listening sockets) given again to a transport that came (back). */
     REBOUND("Rebound"),
     /** Bindings a returning UDP transport refused (the port was taken meanwhile): reported on the socket. */
     REBIND_FAILED("RebindFailed"),
@@ -17,7 +17,13 @@ enum SocketStatistic {
     /** Datagrams that arrived for a socket being closed, released unread. */
     CLOSED_DROPS("ClosedDrops"),
     /** Errors (ICMP, interface down, lost binding) stored on a socket for its next call. */
-    ERRORS_REPORTED("ErrorsReported");
+    ERRORS_REPORTED("ErrorsReported"),
+    /** Connections taken from an accept queue by the application. */
+    ACCEPTED("Accepted"),
+    /** Connections refused (reset) because a listener's accept queue was full, as Linux's ListenOverflows. */
+    LISTEN_OVERFLOWS("ListenOverflows"),
+    /** Connected TCP sockets whose connection ended because the TCP transport left. */
+    TRANSPORT_LOST("TransportLost");
 
     private final String label;
 

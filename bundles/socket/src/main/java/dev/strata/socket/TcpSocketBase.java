@@ -1,35 +1,52 @@
 package dev.strata.socket;
 
-import java.net.InetSocketAddress;
 import java.net.SocketOption;
 
+import dev.strata.api.ipv4.Ipv4Address;
 import dev.strata.api.socket.NetSocketException;
+import dev.strata.api.socket.SocketEndpoint;
 import dev.strata.api.socket.SocketError;
-import dev.strata.api.socket.SocketInfo;
+import dev.strata.api.transport.StreamProtocol;
 
 /**
- * What the two TCP socket kinds ({@link TcpSocket}, {@link TcpListeningSocket}) share while
- * no TCP transport runs under them (issue 4 wires one in): options with Linux's defaults,
- * blocking mode, selector keys, the owner, close, and EPROTONOSUPPORT for everything that
- * needs the protocol.
+ * What the two TCP socket kinds ({@link TcpSocket}, {@link TcpListeningSocket}) share: the
+ * options with Linux's defaults, blocking mode, selector keys, the owner, the monitor blocked
+ * callers wait on, and the failures of a socket whose transport is away.
+ *
+ * <p>{@link #lock} guards each socket's state. Blocked callers wait on its monitor
+ * ({@code wait}/{@code notifyAll}, as {@link UdpSocket} does: no allocation per wait). It is
+ * never held while calling TCP (TCP's calls take the connection's monitor, and TCP calls our
+ * {@link dev.strata.api.transport.StreamEndpoint} callbacks after releasing it), a selector or
+ * an application's callback; a selector may call {@link #readyOps} holding its own lock.
  */
 abstract class TcpSocketBase implements StrataSocket {
 
-    private final SocketRegistry registry;
+    final SocketRegistry registry;
     private final Owner owner;
-    private final TcpOptions options = new TcpOptions();
-    private final KeyList keys = new KeyList();
-    private volatile boolean open = true;
-    private volatile boolean blocking = true;
+    private final TcpOptions options;
+    final KeyList keys = new KeyList();
+    final Object lock = new Object();
+    volatile boolean open = true;
+    volatile boolean blocking = true;
 
-    TcpSocketBase(SocketRegistry registry, Owner owner) {
+    TcpSocketBase(SocketRegistry registry, Owner owner, TcpOptions options) {
         this.registry = registry;
         this.owner = owner;
+        this.options = options;
     }
 
     /** The failure of every operation that needs TCP while no TCP transport exists. */
     static NetSocketException notRunning(String operation) {
         return new NetSocketException(SocketError.EPROTONOSUPPORT, operation, "TCP is not running");
+    }
+
+    /** The TCP transport now, or EPROTONOSUPPORT. */
+    final StreamProtocol protocol(String operation) throws NetSocketException {
+        StreamProtocol tcp = registry.tcp();
+        if (tcp == null) {
+            throw notRunning(operation);
+        }
+        return tcp;
     }
 
     final void ensureOpen(String operation) throws NetSocketException {
@@ -38,32 +55,53 @@ abstract class TcpSocketBase implements StrataSocket {
         }
     }
 
-    @Override
-    public void bind(InetSocketAddress local) throws NetSocketException {
-        ensureOpen("bind");
-        throw notRunning("bind");
+    final TcpOptions options() {
+        return options;
     }
 
-    @Override
-    public InetSocketAddress localAddress() {
-        return null;
+    /**
+     * Waits on {@link #lock} (the caller holds it) until notified or until {@code timeoutMillis}
+     * (0: forever) have passed since {@code deadline} was first set; returns the deadline to
+     * pass to the next wait. EAGAIN when the time is up, as Linux reports an expired
+     * SO_RCVTIMEO/SO_SNDTIMEO; an interrupt also ends the wait with EAGAIN (the interrupt stays set).
+     */
+    final long await(long deadline, int timeoutMillis, String operation) throws NetSocketException {
+        try {
+            if (timeoutMillis == 0) {
+                lock.wait();
+                return 0;
+            }
+            long now = System.nanoTime();
+            if (deadline == 0) {
+                deadline = now + timeoutMillis * 1_000_000L;
+            }
+            long left = deadline - now;
+            if (left <= 0) {
+                throw new NetSocketException(SocketError.EAGAIN, operation);
+            }
+            lock.wait((left + 999_999) / 1_000_000);
+            return deadline;
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new NetSocketException(SocketError.EAGAIN, operation, "interrupted");
+        }
     }
 
-    @Override
-    public InetSocketAddress remoteAddress() {
-        return null;
-    }
-
-    @Override
-    public <T> void setOption(SocketOption<T> option, T value) throws NetSocketException {
-        ensureOpen("setsockopt");
-        options.set(option, value);
+    /** An address of {@code bind}: the address as an int, EINVAL for anything but IPv4. */
+    static int addressOf(java.net.InetSocketAddress local) throws NetSocketException {
+        return local == null ? Ipv4Address.ANY : SocketEndpoint.addressOf(local);
     }
 
     @Override
     public <T> T getOption(SocketOption<T> option) throws NetSocketException {
         ensureOpen("getsockopt");
         return options.get(option);
+    }
+
+    @Override
+    public <T> void setOption(SocketOption<T> option, T value) throws NetSocketException {
+        ensureOpen("setsockopt");
+        options.set(option, value);
     }
 
     @Override
@@ -76,36 +114,14 @@ abstract class TcpSocketBase implements StrataSocket {
         return blocking;
     }
 
-    /** Never connected yet: ENOTCONN, as {@code shutdown(2)} on an unconnected TCP socket. */
-    @Override
-    public void shutdown(Shutdown how) throws NetSocketException {
-        ensureOpen("shutdown");
-        throw new NetSocketException(SocketError.ENOTCONN, "shutdown");
-    }
-
     @Override
     public boolean isOpen() {
         return open;
     }
 
     @Override
-    public void close() {
-        if (open) {
-            open = false;
-            keys.cancelAll();
-            registry.closed(this);
-        }
-    }
-
-    @Override
     public String protocol() {
         return "tcp";
-    }
-
-    /** Nothing is ever ready without a transport. */
-    @Override
-    public int readyOps() {
-        return 0;
     }
 
     @Override
@@ -118,9 +134,9 @@ abstract class TcpSocketBase implements StrataSocket {
         return owner;
     }
 
-    /** A TCP socket without a transport has no netstat row (Linux shows none for an unbound one). */
-    @Override
-    public SocketInfo info() {
-        return null;
-    }
+    /** TCP came (back) as {@code tcp}: a listening socket listens on it again. Called on SCR's thread. */
+    abstract void transportArrived(StreamProtocol tcp);
+
+    /** TCP {@code tcp} is going away: forget what lives in it, without calling it. */
+    abstract void transportLeaving(StreamProtocol tcp);
 }
