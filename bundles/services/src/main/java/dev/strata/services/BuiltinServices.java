@@ -23,10 +23,11 @@ import dev.strata.api.stats.StatisticsProvider;
 
 /**
  * The built-in services of the stack, on every stack address, on by default: echo
- * (RFC 862) on UDP port 7 and discard (RFC 863) on UDP port 9. They are ordinary
- * applications of the socket API ({@link SocketService}): one thread,
- * {@value ServiceLoop#THREAD_NAME}, serves both non-blocking sockets through one
- * {@link SocketSelector}. Their counters are the section {@code Services} of {@code stats}.
+ * (RFC 862) on UDP and TCP port 7 and discard (RFC 863) on UDP and TCP port 9. They are
+ * ordinary applications of the socket API ({@link SocketService}): one thread,
+ * {@value ServiceLoop#THREAD_NAME}, serves every non-blocking socket (the UDP sockets, the
+ * TCP listeners and every TCP connection) through one {@link SocketSelector}. Their counters
+ * are the section {@code Services} of {@code stats}.
  *
  * <p>UDP may be stopped and started under them: the sockets and the thread stay, operations
  * in between fail with EPROTONOSUPPORT (counted under {@code Errors}, nothing logged per
@@ -34,9 +35,10 @@ import dev.strata.api.stats.StatisticsProvider;
  * socket holds already (SO_REUSEADDR is off) is one error line in the log; the other
  * service runs regardless.
  *
- * <p>The TCP half of RFC 862 and RFC 863 (echo and discard on TCP ports 7 and 9) follows
- * the TCP transport: the configuration attributes {@code echoTcp} and {@code discardTcp}
- * exist already and are effective once TCP is installed.
+ * <p>TCP likewise: while TCP is not running (listen fails with EPROTONOSUPPORT) the
+ * listeners are opened again every {@value ServiceLoop#RETRY_MILLIS} ms until it is; a TCP
+ * stopped under them closes their connections and they listen again when it returns. See
+ * {@link TcpService} and {@link TcpSession} for echo's backpressure and half-close.
  *
  * <p>Configuration PID {@value #PID} ({@code etc/dev.strata.services.cfg}); a change
  * restarts the services with the new settings.
@@ -64,10 +66,10 @@ public final class BuiltinServices implements StatisticsProvider {
         @AttributeDefinition(description = "Run discard (RFC 863) on UDP")
         boolean discardUdp() default true;
 
-        @AttributeDefinition(description = "Run echo (RFC 862) on TCP; effective once TCP is installed")
+        @AttributeDefinition(description = "Run echo (RFC 862) on TCP; listens once TCP is running")
         boolean echoTcp() default true;
 
-        @AttributeDefinition(description = "Run discard (RFC 863) on TCP; effective once TCP is installed")
+        @AttributeDefinition(description = "Run discard (RFC 863) on TCP; listens once TCP is running")
         boolean discardTcp() default true;
 
         @AttributeDefinition(description = "Port of the echo service, UDP and TCP", min = "1", max = "65535")
@@ -78,7 +80,7 @@ public final class BuiltinServices implements StatisticsProvider {
     }
 
     private final Counters<ServiceStatistic> counters = new Counters<>("Services", ServiceStatistic.class);
-    private final List<UdpService> services = new ArrayList<>();
+    private final List<ServiceLoop.Service> services = new ArrayList<>();
     private final SocketSelector selector;
     private final ServiceLoop loop;
 
@@ -90,19 +92,26 @@ public final class BuiltinServices implements StatisticsProvider {
     /** For tests and embedding without DS. */
     BuiltinServices(SocketService sockets, ServiceSettings settings) {
         this.selector = sockets.openSelector();
-        List<UdpService> bound = new ArrayList<>();
-        List<UdpService> pending = new ArrayList<>();
+        List<ServiceLoop.Service> bound = new ArrayList<>();
+        List<ServiceLoop.Service> pending = new ArrayList<>();
         if (settings.echoUdp()) {
             open(sockets, UdpService.Kind.ECHO, settings.echoPort(), bound, pending);
         }
         if (settings.discardUdp()) {
             open(sockets, UdpService.Kind.DISCARD, settings.discardPort(), bound, pending);
         }
+        if (settings.echoTcp()) {
+            openTcp(sockets, UdpService.Kind.ECHO, settings.echoPort(), bound, pending);
+        }
+        if (settings.discardTcp()) {
+            openTcp(sockets, UdpService.Kind.DISCARD, settings.discardPort(), bound, pending);
+        }
         this.loop = new ServiceLoop(selector, counters, bound, pending);
         loop.start();
     }
 
-    private void open(SocketService sockets, UdpService.Kind kind, int port, List<UdpService> bound, List<UdpService> pending) {
+    private void open(SocketService sockets, UdpService.Kind kind, int port, List<ServiceLoop.Service> bound,
+            List<ServiceLoop.Service> pending) {
         if (port < 1 || port > 65535) {
             LOG.log(Level.ERROR, kind + " on UDP: port " + port + " is not a port (1 to 65535); not started");
             return;
@@ -119,22 +128,39 @@ public final class BuiltinServices implements StatisticsProvider {
         try {
             (service.bind() ? bound : pending).add(service);
         } catch (NetSocketException | RuntimeException e) {
-            logBindFailure(service, e);
+            logOpenFailure(service, e);
             services.remove(service);
             service.close();
         }
     }
 
-    /** The one line a service that cannot bind its port leaves in the log. */
-    static void logBindFailure(UdpService service, Exception e) {
+    private void openTcp(SocketService sockets, UdpService.Kind kind, int port, List<ServiceLoop.Service> bound,
+            List<ServiceLoop.Service> pending) {
+        if (port < 1 || port > 65535) {
+            LOG.log(Level.ERROR, kind + " on TCP: port " + port + " is not a port (1 to 65535); not started");
+            return;
+        }
+        TcpService service = new TcpService(kind, port, sockets, selector, counters);
+        services.add(service);
+        try {
+            (service.open() ? bound : pending).add(service);
+        } catch (NetSocketException | RuntimeException e) {
+            logOpenFailure(service, e);
+            services.remove(service);
+            service.close();
+        }
+    }
+
+    /** The one line a service that cannot bind (or listen on) its port leaves in the log. */
+    static void logOpenFailure(ServiceLoop.Service service, Exception e) {
         LOG.log(Level.ERROR, service + " not started: " + e.getMessage());
     }
 
-    /** Closes the sockets and stops the thread, within {@link #STOP_MILLIS}. */
+    /** Closes the sockets (listeners and connections too) and stops the thread, within {@link #STOP_MILLIS}. */
     @Deactivate
     void deactivate() {
         boolean stopped = loop.stop(STOP_MILLIS);
-        for (UdpService service : services) {
+        for (ServiceLoop.Service service : services) {
             service.close();
         }
         selector.close();
@@ -148,9 +174,14 @@ public final class BuiltinServices implements StatisticsProvider {
         return loop.thread();
     }
 
-    /** The services that opened a socket, for tests. */
+    /** The UDP services that opened a socket, for tests. */
     List<UdpService> services() {
-        return List.copyOf(services);
+        return services.stream().filter(UdpService.class::isInstance).map(UdpService.class::cast).toList();
+    }
+
+    /** The TCP services, for tests. */
+    List<TcpService> tcpServices() {
+        return services.stream().filter(TcpService.class::isInstance).map(TcpService.class::cast).toList();
     }
 
     long counter(ServiceStatistic statistic) {

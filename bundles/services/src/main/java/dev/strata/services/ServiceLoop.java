@@ -8,20 +8,24 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
+import dev.strata.api.socket.NetSocket;
 import dev.strata.api.socket.NetSocketException;
 import dev.strata.api.socket.SocketEndpoint;
 import dev.strata.api.socket.SocketSelector;
 import dev.strata.api.stats.Counters;
 
 /**
- * The one thread ({@value #THREAD_NAME}) that serves every built-in UDP service: a selector
- * over their non-blocking sockets, level-triggered, and one receive buffer and one sender
- * endpoint reused for every datagram (the Reactor pattern, nothing allocated per datagram).
+ * The one thread ({@value #THREAD_NAME}) that serves every built-in service: a selector over
+ * their non-blocking sockets, level-triggered, and one receive buffer and one sender
+ * endpoint reused for every datagram and every discarded read (the Reactor pattern, nothing
+ * allocated per datagram or per read). The key of each socket carries its {@link Handler}:
+ * a UDP service, a TCP listener, or one TCP connection.
  *
- * <p>A service whose bind met UDP stopped (EPROTONOSUPPORT, and the socket layer did not
- * keep the binding) is bound again every {@link #RETRY_MILLIS} ms. When a round of ready
- * sockets yields no datagram at all (UDP stopped under a ready socket, an error the socket
- * keeps reporting), the loop pauses {@link #BACKOFF_MILLIS} ms rather than spin.
+ * <p>A service whose bind (or listen) met its transport stopped (EPROTONOSUPPORT, and the
+ * socket layer did not keep the binding) is opened again every {@link #RETRY_MILLIS} ms; so
+ * is a TCP listener whose accept reports TCP gone. When a round of ready sockets yields no
+ * work at all (a transport stopped under a ready socket, an error the socket keeps
+ * reporting), the loop pauses {@link #BACKOFF_MILLIS} ms rather than spin.
  */
 final class ServiceLoop implements Runnable {
 
@@ -31,26 +35,68 @@ final class ServiceLoop implements Runnable {
 
     private static final Logger LOG = System.getLogger(ServiceLoop.class.getName());
 
+    /** What a key's attachment does when its socket is ready. */
+    interface Handler {
+
+        /** {@link #serve}'s result when the socket was closed under us (EBADF): the loop cancels the key. */
+        int CLOSED = -1;
+
+        /** {@link #serve}'s result when the transport went away under a service: the loop opens it again later. */
+        int REOPEN = -2;
+
+        /**
+         * Serves the ready socket. {@code buffer} and {@code from} are the loop's own, shared by
+         * every handler, valid during this call only.
+         *
+         * @return units of work done (0 when nothing could be done, as while the transport is
+         *     stopped), {@link #CLOSED} or {@link #REOPEN}
+         */
+        int serve(SocketSelector.Key key, ByteBuffer buffer, SocketEndpoint from);
+    }
+
+    /** A service on a port: opened (bound, listening) by the loop until its transport is there. */
+    interface Service extends Handler {
+
+        /**
+         * Binds (and listens).
+         *
+         * @return true once serving (or kept by the socket layer until the transport returns),
+         *     false to try again in {@link #RETRY_MILLIS} ms (the transport is not running)
+         * @throws NetSocketException a failure retrying cannot cure (EADDRINUSE...)
+         */
+        boolean open() throws NetSocketException;
+
+        /** The socket to register once open. */
+        NetSocket socket();
+
+        /** {@link SocketSelector#READ} for UDP, {@link SocketSelector#ACCEPT} for a listener. */
+        int interest();
+
+        /** Closes the service's sockets (and its connections). */
+        void close();
+    }
+
     /** Room for the largest UDP payload over IPv4 (65507 bytes) and then some. */
     private final ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 16);
     private final SocketEndpoint from = new SocketEndpoint();
     private final SocketSelector selector;
     private final Counters<ServiceStatistic> counters;
-    private final List<UdpService> pending;
+    private final List<Service> pending;
     private final Thread thread;
     private volatile boolean running = true;
     private boolean loggedFailure;
 
     /**
-     * @param bound services bound already; registered with the selector at once
-     * @param pending services to bind once UDP is there
+     * @param bound services open already; registered with the selector at once
+     * @param pending services to open once their transport is there
      */
-    ServiceLoop(SocketSelector selector, Counters<ServiceStatistic> counters, List<UdpService> bound, List<UdpService> pending) {
+    ServiceLoop(SocketSelector selector, Counters<ServiceStatistic> counters, List<? extends Service> bound,
+            List<? extends Service> pending) {
         this.selector = selector;
         this.counters = counters;
         this.pending = new ArrayList<>(pending);
-        for (UdpService service : bound) {
-            selector.register(service.socket(), SocketSelector.READ, false, service);
+        for (Service service : bound) {
+            selector.register(service.socket(), service.interest(), false, service);
         }
         this.thread = new Thread(this, THREAD_NAME);
         thread.setDaemon(true);
@@ -69,7 +115,7 @@ final class ServiceLoop implements Runnable {
         while (running) {
             try {
                 if (!pending.isEmpty()) {
-                    bindPending();
+                    openPending();
                 }
                 List<SocketSelector.Key> ready = selector.select(pending.isEmpty() ? 0 : RETRY_MILLIS);
                 if (!running) {
@@ -79,10 +125,14 @@ final class ServiceLoop implements Runnable {
                 int size = ready.size();
                 for (int i = 0; i < size; i++) {
                     SocketSelector.Key key = ready.get(i);
-                    UdpService service = (UdpService) key.attachment();
-                    int result = service.serve(buffer, from);
-                    if (result == UdpService.CLOSED) {
+                    Handler handler = (Handler) key.attachment();
+                    int result = handler.serve(key, buffer, from);
+                    if (result == Handler.CLOSED) {
                         key.cancel();
+                    } else if (result == Handler.REOPEN) {
+                        key.cancel();
+                        pending.add((Service) handler);
+                        served++;
                     } else {
                         served += result;
                     }
@@ -103,17 +153,17 @@ final class ServiceLoop implements Runnable {
         }
     }
 
-    private void bindPending() {
+    private void openPending() {
         for (int i = pending.size() - 1; i >= 0; i--) {
-            UdpService service = pending.get(i);
+            Service service = pending.get(i);
             try {
-                if (service.bind()) {
+                if (service.open()) {
                     pending.remove(i);
-                    selector.register(service.socket(), SocketSelector.READ, false, service);
+                    selector.register(service.socket(), service.interest(), false, service);
                 }
             } catch (NetSocketException e) {
                 pending.remove(i);
-                BuiltinServices.logBindFailure(service, e);
+                BuiltinServices.logOpenFailure(service, e);
                 service.close();
             }
         }

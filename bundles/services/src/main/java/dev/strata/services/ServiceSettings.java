@@ -5,15 +5,25 @@ package dev.strata.services;
  *
  * @param echoUdp run echo over UDP
  * @param discardUdp run discard over UDP
- * @param echoPort echo's port (7)
- * @param discardPort discard's port (9)
+ * @param echoTcp run echo over TCP
+ * @param discardTcp run discard over TCP
+ * @param echoPort echo's port (7), UDP and TCP
+ * @param discardPort discard's port (9), UDP and TCP
  */
-record ServiceSettings(boolean echoUdp, boolean discardUdp, int echoPort, int discardPort) {
+record ServiceSettings(boolean echoUdp, boolean discardUdp, boolean echoTcp, boolean discardTcp, int echoPort,
+        int discardPort) {
 
-    /** The defaults: both services on their well-known ports. */
-    static final ServiceSettings DEFAULTS = new ServiceSettings(true, true, BuiltinServices.ECHO_PORT, BuiltinServices.DISCARD_PORT);
+    /** The defaults: both services on both transports on their well-known ports. */
+    static final ServiceSettings DEFAULTS = new ServiceSettings(true, true, true, true, BuiltinServices.ECHO_PORT,
+            BuiltinServices.DISCARD_PORT);
+
+    /** UDP only, on the given ports (the services before TCP). */
+    static ServiceSettings udp(boolean echo, boolean discard, int echoPort, int discardPort) {
+        return new ServiceSettings(echo, discard, false, false, echoPort, discardPort);
+    }
 
     static ServiceSettings of(BuiltinServices.Config config) {
-        return new ServiceSettings(config.echoUdp(), config.discardUdp(), config.echoPort(), config.discardPort());
+        return new ServiceSettings(config.echoUdp(), config.discardUdp(), config.echoTcp(), config.discardTcp(),
+                config.echoPort(), config.discardPort());
     }
 }

@@ -10,6 +10,14 @@ enum ServiceStatistic {
     DiscardDatagrams,
     /** Payload bytes thrown away. */
     DiscardBytes,
-    /** Receives or sends that failed (no route back, UDP stopped, a socket error). */
+    /** TCP connections accepted by echo. */
+    EchoTcpConnections,
+    /** Bytes echoed back over TCP. */
+    EchoTcpBytes,
+    /** TCP connections accepted by discard. */
+    DiscardTcpConnections,
+    /** Bytes read and thrown away over TCP. */
+    DiscardTcpBytes,
+    /** Receives, sends, accepts, reads or writes that failed (no route back, a transport stopped, a reset). */
     Errors
 }

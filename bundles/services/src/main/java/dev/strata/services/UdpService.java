@@ -10,6 +10,7 @@ import dev.strata.api.socket.DatagramSocket;
 import dev.strata.api.socket.NetSocketException;
 import dev.strata.api.socket.SocketEndpoint;
 import dev.strata.api.socket.SocketError;
+import dev.strata.api.socket.SocketSelector;
 import dev.strata.api.stats.Counters;
 
 /**
@@ -17,10 +18,7 @@ import dev.strata.api.stats.Counters;
  * or discard (RFC 863: "any data received is thrown away"). Served by the services' selector
  * thread; it allocates nothing per datagram.
  */
-final class UdpService {
-
-    /** {@link #serve}'s result when the socket was closed under us (EBADF). */
-    static final int CLOSED = -1;
+final class UdpService implements ServiceLoop.Service {
 
     /** Datagrams taken from one socket per readiness, so that a flood on one port cannot starve the other. */
     static final int BATCH = 64;
@@ -30,6 +28,7 @@ final class UdpService {
     private final DatagramSocket socket;
     private final Counters<ServiceStatistic> counters;
 
+    /** Which service: echo or discard (UDP and TCP alike). */
     enum Kind {
         ECHO("echo"), DISCARD("discard");
 
@@ -60,8 +59,19 @@ final class UdpService {
         return port;
     }
 
-    DatagramSocket socket() {
+    @Override
+    public DatagramSocket socket() {
         return socket;
+    }
+
+    @Override
+    public int interest() {
+        return SocketSelector.READ;
+    }
+
+    @Override
+    public boolean open() throws NetSocketException {
+        return bind();
     }
 
     /**
@@ -87,7 +97,7 @@ final class UdpService {
         }
     }
 
-    private static InetAddress anyAddress() {
+    static InetAddress anyAddress() {
         try {
             return InetAddress.getByAddress(new byte[4]);
         } catch (UnknownHostException impossible) {
@@ -102,7 +112,8 @@ final class UdpService {
      * @return the datagrams received (0 when a receive failed at once, as while UDP is
      *     stopped: EPROTONOSUPPORT), or {@link #CLOSED}
      */
-    int serve(ByteBuffer buffer, SocketEndpoint from) {
+    @Override
+    public int serve(SocketSelector.Key key, ByteBuffer buffer, SocketEndpoint from) {
         int served = 0;
         while (served < BATCH) {
             // The first receive is promised by the selector; after it, look before receiving
@@ -154,7 +165,8 @@ final class UdpService {
         return served;
     }
 
-    void close() {
+    @Override
+    public void close() {
         socket.close();
     }
 

@@ -117,14 +117,15 @@ class BuiltinServicesTest {
         eventually(() -> services.counter(ServiceStatistic.DiscardDatagrams) == 2, "two discarded datagrams");
         assertEquals(1572, services.counter(ServiceStatistic.DiscardBytes));
         assertNull(sockets.sent.poll(100, TimeUnit.MILLISECONDS));
-        assertEquals(List.of("EchoDatagrams", "EchoBytes", "DiscardDatagrams", "DiscardBytes", "Errors"),
+        assertEquals(List.of("EchoDatagrams", "EchoBytes", "DiscardDatagrams", "DiscardBytes", "EchoTcpConnections",
+                "EchoTcpBytes", "DiscardTcpConnections", "DiscardTcpBytes", "Errors"),
                 List.copyOf(services.counters().keySet()));
         assertEquals("Services", services.protocol());
     }
 
     @Test
     void configurationDisablesAService() throws Exception {
-        start(new ServiceSettings(false, true, 7, 9));
+        start(ServiceSettings.udp(false, true, 7, 9));
         assertEquals(1, sockets.opened.size());
         assertFalse(sockets.deliver(7, payload(10, 1), PEER, 4000), "nothing listens on port 7");
         assertTrue(sockets.deliver(9, payload(10, 1), PEER, 4000));
@@ -133,7 +134,7 @@ class BuiltinServicesTest {
 
     @Test
     void configurationMovesAServiceToAnotherPort() throws Exception {
-        start(new ServiceSettings(true, false, 7007, 9));
+        start(ServiceSettings.udp(true, false, 7007, 9));
         assertTrue(sockets.deliver(7007, payload(3, 1), PEER, 4000));
         assertArrayEquals(payload(3, 1), sockets.nextSent().payload());
         assertFalse(sockets.deliver(9, payload(3, 1), PEER, 4000));
@@ -275,7 +276,7 @@ class BuiltinServicesTest {
         for (String attribute : List.of("echoUdp", "discardUdp", "echoTcp", "discardTcp", "echoPort", "discardPort")) {
             assertTrue(xml.contains("id=\"" + attribute + "\""), attribute + " in " + xml);
         }
-        assertTrue(xml.contains("effective once TCP is installed"), xml);
+        assertTrue(xml.contains("listens once TCP is running"), xml);
         assertTrue(xml.contains("<Designate pid=\"" + BuiltinServices.PID + "\">"), xml);
     }
 }
