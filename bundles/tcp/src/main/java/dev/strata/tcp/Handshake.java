@@ -34,15 +34,59 @@ final class Handshake {
         tcb.sndMax = tcb.sndNxt;
         tcb.recover = tcb.iss; // RFC 6582 3.2 step 1: "recover" starts at the ISS
         tcb.tsOffset = stack.isn.next(tcb.remoteAddress, tcb.remotePort, tcb.localAddress, tcb.localPort);
-        int mtu = stack.mtuFor(tcb.remoteAddress);
-        // RFC 9293 3.7.1: MSS = MTU - fixed IP and TCP headers
-        tcb.localMss = mtu > 40 ? Math.min(mtu - 40, 65495) : 536;
+        tcb.localMss = stack.localMss(tcb.remoteAddress);
+    }
+
+    /**
+     * The connection a valid SYN cookie stands for (RFC 4987 3.6): created directly
+     * ESTABLISHED from the ACK that returned ISN + 1, with the peer's MSS from the cookie and
+     * the options the TSecr carries (Linux cookie_v4_check / cookie_timestamp_decode).
+     *
+     * @param optionBits the TSecr's low bits ({@link SynCookies}), or -1 when the ACK has no timestamps
+     */
+    void fromCookie(Segment ack, int peerMss, int optionBits, int tsOffset, long now) {
+        tcb.irs = ack.seq - 1;
+        tcb.rcvNxt = ack.seq;
+        tcb.iss = ack.ack - 1;
+        tcb.sndUna = ack.ack;
+        tcb.sndNxt = ack.ack;
+        tcb.sndMax = ack.ack;
+        tcb.recover = tcb.iss;
+        tcb.localMss = stack.localMss(tcb.remoteAddress);
+        tcb.peerMss = peerMss;
+        tcb.timestamps = optionBits >= 0;
+        int wscale = optionBits >= 0 ? optionBits & SynCookies.TS_WSCALE_MASK : SynCookies.TS_WSCALE_MASK;
+        tcb.windowScaling = wscale != SynCookies.TS_WSCALE_MASK;
+        tcb.sndWindowShift = tcb.windowScaling ? Math.min(wscale, TcpOptions.MAX_WINDOW_SCALE) : 0;
+        tcb.rcvWindowShift = tcb.windowScaling ? offeredWindowShift() : 0;
+        tcb.sackPermitted = optionBits >= 0 && (optionBits & SynCookies.TS_SACK) != 0;
+        if (tcb.timestamps) {
+            tcb.tsOffset = tsOffset;
+            tcb.tsRecent = ack.options.tsVal;
+            tcb.tsRecentNanos = now;
+        }
+        tcb.sendMss = Math.max(64, Math.min(tcb.peerMss, tcb.localMss) - (tcb.timestamps ? 12 : 0));
+        // the SYN-ACK offered min(buffer, 65535) unscaled: that right edge stands
+        tcb.rcvWnd = Math.min(tcb.receiveBuffer.capacity(), 65535);
+        tcb.rcvAdvertisedEdge = tcb.rcvNxt + (int) tcb.rcvWnd;
+        tcb.lastAckSent = tcb.rcvNxt;
+        tcb.sndWnd = (long) ack.window << tcb.sndWindowShift;
+        tcb.maxSndWnd = tcb.sndWnd;
+        tcb.sndWl1 = ack.seq;
+        tcb.sndWl2 = ack.ack;
+        startCongestionControl(now);
+        c.setState(TcpState.ESTABLISHED);
+        c.acceptPending = true;
     }
 
     /** The shift that makes our receive buffer fit the 16-bit window field (RFC 7323 2.2). */
     int offeredWindowShift() {
+        return windowShiftFor(tcb.receiveBuffer.capacity());
+    }
+
+    static int windowShiftFor(int capacity) {
         int shift = 0;
-        while (shift < TcpOptions.MAX_WINDOW_SCALE && (tcb.receiveBuffer.capacity() >>> shift) > 65535) {
+        while (shift < TcpOptions.MAX_WINDOW_SCALE && (capacity >>> shift) > 65535) {
             shift++;
         }
         return shift;

@@ -41,6 +41,11 @@ class IsnGenerator {
         return (int) (m + f);
     }
 
+    /** A keyed hash of two words under this generator's secret (a {@code tweak} per use keeps the uses apart): SYN cookies. */
+    long keyedHash(long tweak, long m0, long m1) {
+        return sipHash(k0 ^ tweak, k1, m0, m1);
+    }
+
     /** SipHash-2-4 (Aumasson and Bernstein) of two 64-bit message words, 16 bytes of input. */
     static long sipHash(long k0, long k1, long m0, long m1) {
         long v0 = 0x736f6d6570736575L ^ k0;

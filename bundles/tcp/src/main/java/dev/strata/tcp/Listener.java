@@ -9,6 +9,12 @@ import dev.strata.api.transport.StreamOptions;
  * A passive OPEN (RFC 9293 3.10.1): the LISTEN state. A SYN makes a connection in
  * SYN-RECEIVED, counted in the SYN queue until its handshake completes or fails; complete
  * connections go to the acceptor (the socket layer's accept queue).
+ *
+ * <p>The SYN queue holds min(backlog, tcp_max_syn_backlog) connections. When it is full (or
+ * always, with {@code syncookies=2}) a SYN is answered with a {@link SynCookies SYN cookie}
+ * and leaves no state (RFC 4987 3.6); for two minutes after the last cookie, an ACK that is
+ * no connection's is checked as a returning cookie and, if valid, opens the connection
+ * directly in ESTABLISHED. With {@code syncookies=0} a SYN to a full queue is dropped.
  */
 final class Listener implements StreamListener {
 
@@ -21,6 +27,8 @@ final class Listener implements StreamListener {
     /** Connections in SYN-RECEIVED born here. */
     private int synQueue;
     private boolean closed;
+    /** When the last cookie was sent, 0 for never (Linux's tcp_synq_overflow stamp). */
+    private long lastCookieNanos;
 
     Listener(TcpStack stack, StreamAcceptor acceptor, int address, int port, int backlog, StreamOptions options) {
         this.stack = stack;
@@ -40,28 +48,82 @@ final class Listener implements StreamListener {
             return;
         }
         if (seg.has(TcpHeader.ACK)) {
-            stack.sendResetFor(seg);
+            if (seg.has(TcpHeader.SYN) || !cookieReturned(seg)) {
+                stack.sendResetFor(seg);
+            }
             return;
         }
         if (!seg.has(TcpHeader.SYN)) {
             return;
         }
+        TcpConfig config = stack.config;
+        boolean cookie = false;
         synchronized (this) {
             if (closed) {
                 stack.sendResetFor(seg);
                 return;
             }
-            // Linux: the SYN queue holds up to the backlog (SYN cookies when full: a later increment)
-            if (synQueue >= backlog) {
-                stack.counters.increment(TcpStatistic.SYN_QUEUE_FULL);
-                return;
+            boolean full = synQueue >= Math.min(backlog, config.maxSynBacklog());
+            if (full || config.syncookies() == TcpConfig.SYNCOOKIES_ALWAYS) {
+                if (config.syncookies() == TcpConfig.SYNCOOKIES_OFF) {
+                    stack.counters.increment(TcpStatistic.SYN_QUEUE_FULL);
+                    stack.counters.increment(TcpStatistic.LISTEN_DROPS);
+                    return;
+                }
+                if (full) {
+                    stack.counters.increment(TcpStatistic.SYN_QUEUE_FULL_COOKIES);
+                }
+                lastCookieNanos = stack.scheduler.nanoTime();
+                cookie = true;
+            } else {
+                synQueue++;
             }
-            synQueue++;
+        }
+        if (cookie) {
+            stack.synCookies.sendSynAck(stack, this, seg);
+            return;
         }
         TcpConnection connection = new TcpConnection(stack, this, options, seg);
         stack.add(connection);
         stack.counters.increment(TcpStatistic.PASSIVE_OPENS);
         connection.acceptSyn(seg);
+    }
+
+    /**
+     * An ACK that is no connection's: if cookies went out in the last two minutes, is it a
+     * returning cookie (SEG.ACK - 1 the cookie, SEG.SEQ - 1 the peer's ISN)? A valid one opens
+     * the connection ESTABLISHED and hands it the segment; true when the segment was taken.
+     */
+    private boolean cookieReturned(Segment seg) {
+        long now = stack.scheduler.nanoTime();
+        synchronized (this) {
+            if (closed || lastCookieNanos == 0 || now - lastCookieNanos > SynCookies.VALID_NANOS
+                    || stack.config.syncookies() == TcpConfig.SYNCOOKIES_OFF) {
+                return false; // Linux tcp_synq_no_recent_overflow: no cookie can be outstanding
+            }
+        }
+        int mssIndex = stack.synCookies.check(seg.destination, seg.destinationPort, seg.source, seg.sourcePort, seg.ack - 1,
+                seg.seq - 1, now);
+        if (mssIndex < 0) {
+            stack.counters.increment(TcpStatistic.SYNCOOKIES_FAILED);
+            return false; // LISTEN answers the ACK with a reset (RFC 9293 3.10.7.2)
+        }
+        stack.counters.increment(TcpStatistic.SYNCOOKIES_RECV);
+        int optionBits = seg.options.timestamps ? seg.options.tsEcr & ((1 << SynCookies.TS_BITS) - 1) : -1;
+        TcpConnection connection = new TcpConnection(stack, this, options, seg);
+        connection.synCookie = true;
+        TcpConnection existing = stack.addIfAbsent(connection);
+        if (existing != null) {
+            existing.segmentArrives(seg); // the same ACK twice at once: the first made the connection
+            return true;
+        }
+        stack.counters.increment(TcpStatistic.PASSIVE_OPENS);
+        connection.acceptCookie(seg, SynCookies.MSS_TABLE[mssIndex], optionBits,
+                stack.synCookies.tsOffset(seg.destination, seg.destinationPort, seg.source, seg.sourcePort));
+        if (seg.payloadLength > 0 || seg.has(TcpHeader.FIN)) {
+            connection.segmentArrives(seg); // RFC 9293 3.10.7.4: the ACK's text, now in ESTABLISHED
+        }
+        return true;
     }
 
     /** A connection of ours left SYN-RECEIVED without being established (RST, timeout). */
@@ -72,17 +134,25 @@ final class Listener implements StreamListener {
     /** A connection of ours is established: returns its endpoint from the acceptor, or null to reset it. */
     StreamEndpoint established(TcpConnection connection) {
         synchronized (this) {
-            synQueue--;
+            if (!connection.synCookie) {
+                synQueue--; // a cookie's connection never was in the SYN queue
+            }
             if (closed) {
                 return null;
             }
         }
+        StreamEndpoint endpoint;
         try {
-            return acceptor.accepted(connection);
+            endpoint = acceptor.accepted(connection);
         } catch (RuntimeException e) {
             stack.counters.increment(TcpStatistic.CALLBACK_FAILED);
             return null;
         }
+        if (endpoint == null) {
+            stack.counters.increment(TcpStatistic.LISTEN_OVERFLOWS); // the accept queue was full: the connection is reset
+            stack.counters.increment(TcpStatistic.LISTEN_DROPS);
+        }
+        return endpoint;
     }
 
     @Override

@@ -60,6 +60,8 @@ final class TcpConnection implements StreamConnection {
     SocketError closedError;
     /** The endpoint must be asked from the listener's acceptor (after the monitor is released). */
     boolean acceptPending;
+    /** Opened from a SYN cookie (RFC 4987 3.6): it never sat in its listener's SYN queue. */
+    boolean synCookie;
     private boolean removed;
     private Cancellable timer;
     private long timerAt;
@@ -160,10 +162,14 @@ final class TcpConnection implements StreamConnection {
         afterEvent();
     }
 
-
-
-
-
+    /** A valid SYN cookie came back (RFC 4987 3.6): LISTEN -> ESTABLISHED directly, see {@link Handshake#fromCookie}. */
+    void acceptCookie(Segment ack, int peerMss, int optionBits, int tsOffset) {
+        synchronized (this) {
+            handshake.fromCookie(ack, peerMss, optionBits, tsOffset, stack.scheduler.nanoTime());
+            armTimer();
+        }
+        afterEvent();
+    }
 
     // ---- segment arrival (RFC 9293 3.10.7) ------------------------------------------------------
 

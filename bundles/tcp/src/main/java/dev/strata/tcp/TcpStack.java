@@ -37,6 +37,7 @@ final class TcpStack {
     /** The tunables in force; replaced whole when the configuration changes (new connections take the new one). */
     volatile TcpConfig config;
     final IsnGenerator isn;
+    final SynCookies synCookies;
     private final Supplier<Ipv4Output> output;
     private final Function<String, CongestionControl> congestionControls;
 
@@ -59,6 +60,7 @@ final class TcpStack {
         this.config = config;
         this.isn = isn;
         this.congestionControls = congestionControls;
+        this.synCookies = new SynCookies(isn, scheduler);
         this.nextEphemeral = config.ephemeralLow();
     }
 
@@ -228,10 +230,26 @@ final class TcpStack {
         return ip == null ? 0 : ip.mtuFor(destination);
     }
 
+    /** The MSS we offer to {@code destination}: RFC 9293 3.7.1, MTU - fixed IP and TCP headers (536 without a route). */
+    int localMss(int destination) {
+        int mtu = mtuFor(destination);
+        return mtu > 40 ? Math.min(mtu - 40, 65495) : 536;
+    }
+
     // ---- connection table ----------------------------------------------------------------------
 
     synchronized void add(TcpConnection connection) {
         connections.put(connection);
+    }
+
+    /** Adds {@code connection} unless its 4-tuple is taken; returns the connection holding it, or null when added. */
+    synchronized TcpConnection addIfAbsent(TcpConnection connection) {
+        TcpConnection existing = connections.get(connection.localAddress(), connection.localPort(), connection.remoteAddress(),
+                connection.remotePort());
+        if (existing == null) {
+            connections.put(connection);
+        }
+        return existing;
     }
 
     synchronized void remove(TcpConnection connection) {

@@ -46,8 +46,20 @@ enum TcpStatistic {
     CHALLENGE_ACKS("ChallengeAcks"),
     /** A challenge ACK was due but the rate limit held it back (RFC 5961 7). */
     CHALLENGE_ACKS_LIMITED("ChallengeAcksLimited"),
-    /** A SYN to a listener whose SYN queue was full. */
-    SYN_QUEUE_FULL("SynQueueFull"),
+    /** A SYN dropped because the listener's SYN queue was full and SYN cookies are off (Linux TCPReqQFullDrop). */
+    SYN_QUEUE_FULL("TCPReqQFullDrop"),
+    /** A SYN answered with a cookie because the SYN queue was full (Linux TCPReqQFullDoCookies). */
+    SYN_QUEUE_FULL_COOKIES("TCPReqQFullDoCookies"),
+    /** SYN-ACKs sent with a SYN cookie (RFC 4987 3.6; Linux SyncookiesSent). */
+    SYNCOOKIES_SENT("SyncookiesSent"),
+    /** ACKs that returned a valid cookie and opened a connection (Linux SyncookiesRecv). */
+    SYNCOOKIES_RECV("SyncookiesRecv"),
+    /** ACKs to a listener whose cookie did not verify (forged, or older than 2 minutes; Linux SyncookiesFailed). */
+    SYNCOOKIES_FAILED("SyncookiesFailed"),
+    /** Completed connections the accept queue refused (Linux ListenOverflows). */
+    LISTEN_OVERFLOWS("ListenOverflows"),
+    /** Every SYN or completed connection a listener dropped, overflows included (Linux ListenDrops). */
+    LISTEN_DROPS("ListenDrops"),
     /** A completed handshake the full accept queue could not take. */
     ACCEPT_QUEUE_FULL("AcceptQueueFull"),
     /** Out-of-order data that did not fit the out-of-order queue. */

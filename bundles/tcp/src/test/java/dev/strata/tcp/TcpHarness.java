@@ -188,6 +188,8 @@ final class TcpHarness {
 
     /** A segment from the peer, built fluently and injected with {@link #inject}. */
     static final class In {
+        /** The peer's address (another one for spoofed segments). */
+        int source = REMOTE;
         int sourcePort = 40000;
         int destinationPort = 8080;
         int seq;
@@ -229,6 +231,11 @@ final class TcpHarness {
         In ports(int source, int destination) {
             sourcePort = source;
             destinationPort = destination;
+            return this;
+        }
+
+        In from(int address) {
+            source = address;
             return this;
         }
 
@@ -281,13 +288,13 @@ final class TcpHarness {
         b.putU16(ipAt + 2, 20 + length);
         b.putU8(ipAt + 8, 64);
         b.putU8(ipAt + 9, 6);
-        b.putI32(ipAt + 12, REMOTE);
+        b.putI32(ipAt + 12, in.source);
         b.putI32(ipAt + 16, LOCAL);
         int at = b.append(length);
         TcpHeader.write(b, at, in.sourcePort, in.destinationPort, in.seq, in.ack, 20 + optionLength, in.flags, in.window);
         in.options.write(b, at + 20, syn);
         b.putBytes(at + 20 + optionLength, in.payload, 0, in.payload.length);
-        TcpHeader.writeChecksum(b, at, length, REMOTE, LOCAL);
+        TcpHeader.writeChecksum(b, at, length, in.source, LOCAL);
         if (in.corrupt) {
             b.putU16(at + TcpHeader.CHECKSUM, b.getU16(at + TcpHeader.CHECKSUM) ^ 0x0101);
         }
