@@ -113,7 +113,7 @@ final class Handshake {
             tcb.tsRecent = o.tsVal;
             tcb.tsRecentNanos = now;
         }
-        tcb.sackPermitted = o.sackPermitted;
+        tcb.sackPermitted = o.sackPermitted && stack.sack;
         // the effective send MSS: the smaller MSS, less the options every segment carries
         tcb.sendMss = Math.max(64, Math.min(tcb.peerMss, tcb.localMss) - (tcb.timestamps ? 12 : 0));
         tcb.congestion.mss = tcb.sendMss;

@@ -29,6 +29,14 @@ final class ReceiveBuffer {
     final long[] rangeStart = new long[MAX_RANGES];
     final long[] rangeEnd = new long[MAX_RANGES];
     int rangeCount;
+    /**
+     * Positions inside the out-of-order ranges most recently reported first, newest first: RFC
+     * 2018 4's first block is the one holding the segment that triggered the ACK, and the
+     * others repeat "the most recently reported SACK blocks", so that a sender sees each new
+     * range even when more ranges exist than one option can carry.
+     */
+    final long[] recent = new long[TcpOptions.MAX_SACK_BLOCKS];
+    int recentCount;
 
     ReceiveBuffer(int capacity) {
         ring = new byte[capacity];
@@ -117,6 +125,36 @@ final class ReceiveBuffer {
             rangeCount -= removed;
         }
         return true;
+    }
+
+    /** The index of the out-of-order range holding {@code position}, or -1. */
+    int rangeOf(long position) {
+        for (int i = 0; i < rangeCount; i++) {
+            if (position < rangeStart[i]) {
+                return -1;
+            }
+            if (position < rangeEnd[i]) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Out-of-order data arrived at {@code position}: its range becomes the first SACK block (RFC 2018 4). */
+    void noteOutOfOrder(long position) {
+        int range = rangeOf(position);
+        if (range < 0) {
+            return;
+        }
+        int kept = 0;
+        for (int i = 0; i < recentCount && kept < recent.length - 1; i++) {
+            int r = rangeOf(recent[i]);
+            if (r >= 0 && r != range) {
+                recent[1 + kept++] = recent[i];
+            }
+        }
+        recent[0] = position;
+        recentCount = kept + 1;
     }
 
     private void copyIn(long position, PacketBuffer from, int index, int count) {

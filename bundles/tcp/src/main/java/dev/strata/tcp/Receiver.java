@@ -62,6 +62,7 @@ final class Receiver {
                 stack.counters.increment(TcpStatistic.OFO_DROPPED);
             } else if (offset > 0) {
                 stack.counters.increment(TcpStatistic.OFO_QUEUED);
+                tcb.receiveBuffer.noteOutOfOrder(tcb.receiveBuffer.inOrderEnd + offset);
             }
             // RFC 9293 3.10.7.4: "send an acknowledgment of the form <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>",
             // which RFC 1122 4.2.3.2 lets us delay for in-order data; out-of-order data, data
@@ -154,15 +155,35 @@ final class Receiver {
         }
     }
 
-    /** Writes the out-of-order ranges into {@code out} as SACK blocks (RFC 2018 4), the range nearest RCV.NXT first. */
+    /**
+     * Writes the out-of-order ranges into {@code out} as SACK blocks (RFC 2018 4): first the
+     * range of the latest out-of-order segment, then the ranges reported most recently, then
+     * the others nearest RCV.NXT first (the option may carry only the first three).
+     */
     void sackBlocks(TcpOptions out) {
         ReceiveBuffer r = tcb.receiveBuffer;
-        int n = Math.min(r.rangeCount, TcpOptions.MAX_SACK_BLOCKS);
-        for (int i = 0; i < n; i++) {
-            out.sackBlocks[2 * i] = tcb.rcvNxt + (int) (r.rangeStart[i] - r.inOrderEnd);
-            out.sackBlocks[2 * i + 1] = tcb.rcvNxt + (int) (r.rangeEnd[i] - r.inOrderEnd);
+        int n = 0;
+        int used = 0; // bit i: range i is in the option (at most 16 ranges)
+        for (int k = 0; k < r.recentCount && n < TcpOptions.MAX_SACK_BLOCKS; k++) {
+            int i = r.rangeOf(r.recent[k]);
+            if (i >= 0 && (used & (1 << i)) == 0) {
+                used |= 1 << i;
+                n = sackBlock(out, n, i);
+            }
+        }
+        for (int i = 0; i < r.rangeCount && n < TcpOptions.MAX_SACK_BLOCKS; i++) {
+            if ((used & (1 << i)) == 0) {
+                n = sackBlock(out, n, i);
+            }
         }
         out.sackBlockCount = n;
+    }
+
+    private int sackBlock(TcpOptions out, int n, int range) {
+        ReceiveBuffer r = tcb.receiveBuffer;
+        out.sackBlocks[2 * n] = tcb.rcvNxt + (int) (r.rangeStart[range] - r.inOrderEnd);
+        out.sackBlocks[2 * n + 1] = tcb.rcvNxt + (int) (r.rangeEnd[range] - r.inOrderEnd);
+        return n + 1;
     }
 
     int advertiseWindow(boolean syn) {

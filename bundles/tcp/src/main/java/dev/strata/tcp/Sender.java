@@ -30,75 +30,112 @@ final class Sender {
         };
     }
 
-    /** Sends what the send window (min of SND.WND and cwnd) allows, in segments of at most the MSS, then the FIN. */
+    /**
+     * Sends what the send window (min of SND.WND and cwnd) allows, in segments of at most the
+     * MSS, then the FIN; in SACK recovery, what RFC 6675's NextSeg() names within cwnd - pipe.
+     */
     void output(long now) {
         if (!maySendData()) {
             return;
         }
-        while (true) {
-            int sent = Seq.distance(tcb.sndUna, tcb.sndNxt);
-            int unsent = tcb.sendBuffer.length - sent;
-            if (unsent > 0) {
-                long window = Math.min(tcb.sndWnd, c.congestionControl == null ? Long.MAX_VALUE : congestionWindow());
-                long room = window - sent;
-                int n = (int) Math.min(Math.min(unsent, tcb.sendMss), Math.max(room, 0));
-                if (n <= 0) {
-                    if (sent == 0 && tcb.sndWnd == 0) {
-                        c.persistTimer.start(now); // the peer's window is shut and nothing is in flight
-                    }
-                    return;
-                }
-                // RFC 9293 3.8.6.2.1 / RFC 1122 4.2.3.4, sender silly-window avoidance: a
-                // segment the window cuts short goes only if it is at least half the largest
-                // window the peer offered; else it waits for the window to open, or for the
-                // override timer when nothing is in flight to bring an ACK (all the queued data
-                // fitting is Nagle's case below)
-                if (n < unsent && n < tcb.sendMss && n < tcb.maxSndWnd / 2 && !tcb.swsOverride) {
-                    if (sent == 0 && tcb.swsDeadline == 0) {
-                        tcb.swsDeadline = now + swsOverrideNanos();
-                    }
-                    return;
-                }
-                tcb.swsOverride = false;
-                tcb.swsDeadline = 0;
-                boolean fin = tcb.finQueued && n == unsent;
-                // RFC 896 / RFC 9293 3.7.4 Nagle: while data is unacknowledged, hold back a
-                // segment shorter than the MSS until the ACK comes or it fills (not with
-                // TCP_NODELAY, and never the last segment before our FIN, as Linux)
-                if (n == unsent && n < tcb.sendMss && sent > 0 && !tcb.noDelay && !fin) {
-                    return;
-                }
-                int seq = tcb.sndNxt;
-                int flags = TcpHeader.ACK | (n == unsent ? TcpHeader.PSH : 0) | (fin ? TcpHeader.FIN : 0);
-                emit(seq, flags, sent, n);
-                if (!tcb.rttTiming && seq == tcb.sndMax) {
-                    tcb.rttTiming = true;
-                    tcb.rttSeq = seq;
-                    tcb.rttStartNanos = now;
-                }
-                tcb.sndNxt = seq + n;
-                if (fin) {
-                    tcb.finSeq = tcb.sndNxt;
-                    tcb.finSent = true;
-                    tcb.sndNxt += 1;
-                }
-                tcb.sndMax = Seq.max(tcb.sndMax, tcb.sndNxt);
-                c.retransmitTimer.arm(now);
-                if (fin) {
-                    return;
-                }
-            } else if (unsent == 0 && tcb.finQueued && (!tcb.finSent || tcb.sndNxt == tcb.finSeq)) {
-                tcb.finSeq = tcb.sndNxt;
-                tcb.finSent = true;
-                emit(tcb.sndNxt, TcpHeader.FIN | TcpHeader.ACK, 0, 0);
-                tcb.sndNxt += 1;
-                tcb.sndMax = Seq.max(tcb.sndMax, tcb.sndNxt);
-                c.retransmitTimer.arm(now);
-                return;
-            } else {
-                return;
+        if (tcb.sackRecovery) {
+            c.recovery.sackOutput(now); // RFC 6675 5 (C)
+            return;
+        }
+        long window = Math.min(tcb.sndWnd, c.congestionControl == null ? Long.MAX_VALUE : congestionWindow());
+        while (sendNew(now, window) > 0) {
+            // one segment at a time while the window allows
+        }
+    }
+
+    /**
+     * RFC 6675 NextSeg() rule (2): one segment of previously unsent data (or the FIN), at most
+     * one SMSS, as the receiver's window allows; returns the sequence space sent, 0 for none.
+     */
+    int sendNewSegment(long now) {
+        long sent = Seq.distance(tcb.sndUna, tcb.sndNxt);
+        return sendNew(now, Math.min(tcb.sndWnd, sent + tcb.sendMss));
+    }
+
+    /**
+     * Sends the next segment from SND.NXT if {@code window} (bytes from SND.UNA) leaves room,
+     * and the silly-window rule and Nagle let it go; returns the sequence space sent, 0 when
+     * nothing went.
+     */
+    private int sendNew(long now, long window) {
+        // going back after a timeout (SND.NXT < SND.MAX): what the peer SACKed is not sent again
+        // (RFC 6675 5.1: "utilize all SACK information ... during the slow start phase of loss
+        // recovery following an RTO"); a segment stops short of the next SACKed range
+        int limit = Integer.MAX_VALUE;
+        if (Seq.lt(tcb.sndNxt, tcb.sndMax) && tcb.scoreboard.count > 0) {
+            tcb.sndNxt = Seq.min(tcb.scoreboard.skipSacked(tcb.sndNxt), tcb.sndMax);
+            limit = Seq.distance(tcb.sndNxt, tcb.scoreboard.nextSacked(tcb.sndNxt, tcb.sndMax));
+            if (limit <= 0) {
+                limit = Integer.MAX_VALUE;
             }
         }
+        int sent = Seq.distance(tcb.sndUna, tcb.sndNxt);
+        int unsent = tcb.sendBuffer.length - sent;
+        if (unsent > 0) {
+            long room = window - sent;
+            int n = (int) Math.min(Math.min(unsent, tcb.sendMss), Math.max(room, 0));
+            boolean clipped = n > limit;
+            if (clipped) {
+                n = limit;
+            }
+            if (n <= 0) {
+                if (sent == 0 && tcb.sndWnd == 0) {
+                    c.persistTimer.start(now); // the peer's window is shut and nothing is in flight
+                }
+                return 0;
+            }
+            // RFC 9293 3.8.6.2.1 / RFC 1122 4.2.3.4, sender silly-window avoidance: a
+            // segment the window cuts short goes only if it is at least half the largest
+            // window the peer offered; else it waits for the window to open, or for the
+            // override timer when nothing is in flight to bring an ACK (all the queued data
+            // fitting is Nagle's case below)
+            if (!clipped && n < unsent && n < tcb.sendMss && n < tcb.maxSndWnd / 2 && !tcb.swsOverride) {
+                if (sent == 0 && tcb.swsDeadline == 0) {
+                    tcb.swsDeadline = now + swsOverrideNanos();
+                }
+                return 0;
+            }
+            tcb.swsOverride = false;
+            tcb.swsDeadline = 0;
+            boolean fin = tcb.finQueued && n == unsent;
+            // RFC 896 / RFC 9293 3.7.4 Nagle: while data is unacknowledged, hold back a
+            // segment shorter than the MSS until the ACK comes or it fills (not with
+            // TCP_NODELAY, and never the last segment before our FIN, as Linux)
+            if (n == unsent && n < tcb.sendMss && sent > 0 && !tcb.noDelay && !fin) {
+                return 0;
+            }
+            int seq = tcb.sndNxt;
+            int flags = TcpHeader.ACK | (n == unsent ? TcpHeader.PSH : 0) | (fin ? TcpHeader.FIN : 0);
+            emit(seq, flags, sent, n);
+            if (!tcb.rttTiming && seq == tcb.sndMax) {
+                tcb.rttTiming = true;
+                tcb.rttSeq = seq;
+                tcb.rttStartNanos = now;
+            }
+            tcb.sndNxt = seq + n;
+            if (fin) {
+                tcb.finSeq = tcb.sndNxt;
+                tcb.finSent = true;
+                tcb.sndNxt += 1;
+            }
+            tcb.sndMax = Seq.max(tcb.sndMax, tcb.sndNxt);
+            c.retransmitTimer.arm(now);
+            return n + (fin ? 1 : 0);
+        } else if (unsent == 0 && tcb.finQueued && (!tcb.finSent || tcb.sndNxt == tcb.finSeq)) {
+            tcb.finSeq = tcb.sndNxt;
+            tcb.finSent = true;
+            emit(tcb.sndNxt, TcpHeader.FIN | TcpHeader.ACK, 0, 0);
+            tcb.sndNxt += 1;
+            tcb.sndMax = Seq.max(tcb.sndMax, tcb.sndNxt);
+            c.retransmitTimer.arm(now);
+            return 1;
+        }
+        return 0;
     }
 
     /**
@@ -134,7 +171,7 @@ final class Sender {
             if (active || tcb.windowScaling) {
                 out.windowScale = tcb.rcvWindowShift;
             }
-            out.sackPermitted = active || tcb.sackPermitted;
+            out.sackPermitted = active ? stack.sack : tcb.sackPermitted;
             out.timestamps = active || tcb.timestamps;
         } else {
             out.timestamps = tcb.timestamps;
@@ -228,7 +265,8 @@ final class Sender {
         // only on the first partial ACK, RFC 6582 3.2 step 4, set by LossRecovery)
         if (tcb.sndUna == tcb.sndMax) {
             tcb.retransmitDeadline = 0;
-        } else if (!tcb.inRecovery || !tcb.recoveryTimerRestarted) {
+        } else if (!tcb.inRecovery || tcb.sackRecovery || !tcb.recoveryTimerRestarted) {
+            // (RFC 6675 keeps RFC 6298 5.3 in SACK recovery: every new cumulative ACK restarts it)
             tcb.retransmitDeadline = now + tcb.rtt.rtoNanos;
             tcb.recoveryTimerRestarted = tcb.inRecovery;
         }
@@ -309,6 +347,34 @@ final class Sender {
         }
     }
 
+    /**
+     * Retransmits [seq, seq + length) of the sequence space already sent (RFC 6675 NextSeg()
+     * rules 1, 3 and 4, and step 4.3): the data in it, and the FIN if it lies inside. Returns
+     * the sequence space sent, 0 when the range holds nothing.
+     */
+    int retransmit(int seq, int length) {
+        int offset = Seq.distance(tcb.sndUna, seq);
+        if (offset < 0 || length <= 0) {
+            return 0;
+        }
+        int data = Math.max(0, Math.min(length, tcb.sendBuffer.length - offset));
+        boolean fin = tcb.finSent && Seq.le(seq, tcb.finSeq) && Seq.lt(tcb.finSeq, seq + length);
+        if (data == 0 && !fin) {
+            return 0;
+        }
+        int flags = TcpHeader.ACK | (data > 0 && offset + data == tcb.sendBuffer.length ? TcpHeader.PSH : 0)
+                | (fin ? TcpHeader.FIN : 0);
+        emit(seq, flags, offset, data);
+        int end = seq + data + (fin ? 1 : 0);
+        if (Seq.lt(tcb.sndNxt, end)) {
+            tcb.sndNxt = end;
+        }
+        if (tcb.rttTiming && Seq.lt(tcb.rttSeq, end)) {
+            tcb.rttTiming = false; // Karn (RFC 6298 3): the timed segment may be this one
+        }
+        return data + (fin ? 1 : 0);
+    }
+
     /** A zero-window probe (RFC 9293 3.8.6.1): the octet at SND.UNA, new the first time, retransmitted after. */
     void probe() {
         emit(tcb.sndUna, TcpHeader.ACK, 0, 1);
@@ -361,9 +427,13 @@ final class Sender {
             c.receiver.sendAck();
             return false;
         }
-        if (Seq.gt(seg.ack, tcb.sndUna)) {
+        boolean cumulative = Seq.gt(seg.ack, tcb.sndUna);
+        if (cumulative) {
             newAck(seg.ack, now, seg.options.timestamps ? seg.options.tsEcr : 0);
-        } else if (isDuplicateAck(seg)) {
+        }
+        if (tcb.sackPermitted) {
+            c.recovery.sackArrived(seg, now); // RFC 6675: the scoreboard, duplicate ACKs by SACK
+        } else if (!cumulative && isDuplicateAck(seg)) {
             c.recovery.duplicateAck(now);
         }
         // window update: "If SND.WL1 < SEG.SEQ or (SND.WL1 = SEG.SEQ and SND.WL2 =< SEG.ACK)"

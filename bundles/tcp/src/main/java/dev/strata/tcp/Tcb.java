@@ -143,7 +143,10 @@ final class Tcb {
     int duplicateAcks;
     /** In NewReno fast recovery (RFC 6582 3.2), until an ACK covers {@link #recover}. */
     boolean inRecovery;
-    /** RFC 6582 "recover": SND.MAX when recovery began or the RTO fired (ISS at first). */
+    /**
+     * RFC 6582 "recover": SND.MAX when recovery began or the RTO fired (ISS at first); in a SACK
+     * recovery it is RFC 6675's RecoveryPoint (HighData at the start, section 5 step 4.1).
+     */
     int recover;
     /** RFC 6582 3.2 step 4 ("Impatient"): the first partial ACK of this recovery restarted the timer. */
     boolean recoveryTimerRestarted;
@@ -152,6 +155,17 @@ final class Tcb {
     long retransmittedSegments;
     long bytesAcked;
     long bytesReceived;
+
+    // ---- SACK-based loss recovery (RFC 6675), for connections with SACK permitted ------------------------
+    /** What the peer SACKed above SND.UNA (RFC 6675 3). */
+    Scoreboard scoreboard = new Scoreboard();
+    /** The recovery in progress ({@link #inRecovery}) is RFC 6675's, driven by the scoreboard. */
+    boolean sackRecovery;
+    /** RFC 6675 HighRxt: the end (exclusive) of the highest octet retransmitted in this recovery. */
+    int highRxt;
+    /** RFC 6675 RescueRxt (NextSeg rule 4), valid when {@link #rescueRxtValid}. */
+    int rescueRxt;
+    boolean rescueRxtValid;
 
     // ---- error to report (ECONNRESET...) once the connection is gone -----------------------------------
     /** The SocketError name to report, or null. */

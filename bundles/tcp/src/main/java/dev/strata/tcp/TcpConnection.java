@@ -25,9 +25,9 @@ import dev.strata.api.transport.StreamOptions;
  * (segmentation, ACK processing, segment building) and {@link RetransmitTimer}.
  *
  * <p>Timers beside it: {@link RetransmitTimer}, {@link PersistTimer} (zero-window probes),
- * {@link KeepAliveTimer}, the delayed ACK ({@link Receiver}); NewReno recovery is in
- * {@link LossRecovery}. Not yet here (later increments): SACK-based recovery (RFC 6675),
- * urgent data, ICMP errors.
+ * {@link KeepAliveTimer}, the delayed ACK ({@link Receiver}); loss recovery is in
+ * {@link LossRecovery}: SACK-based (RFC 6675, over the {@link Scoreboard}) when SACK is
+ * permitted, NewReno otherwise. Not yet here (later increments): urgent data, ICMP errors.
  */
 final class TcpConnection implements StreamConnection {
 

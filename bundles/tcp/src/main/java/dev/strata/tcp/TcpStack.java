@@ -46,6 +46,8 @@ final class TcpStack {
     private final ThreadLocal<Segment> segments = ThreadLocal.withInitial(Segment::new);
     private final ThreadLocal<int[]> addresses = ThreadLocal.withInitial(() -> new int[2]);
     private int nextEphemeral;
+    /** Offer and accept SACK-permitted (RFC 2018 2), as Linux's net.ipv4.tcp_sack (on by default). */
+    volatile boolean sack = true;
 
     /**
      * @param output IPv4, or null while it is missing

@@ -82,6 +82,24 @@ enum TcpStatistic {
     PARTIAL_ACKS("TCPPartialAcks"),
     /** Fast recoveries ended by a retransmission timeout (Linux TCPLossFailures). */
     RECOVERY_TIMEOUTS("TCPLossFailures"),
+    /** NewReno fast recoveries entered (a connection without SACK; Linux TCPRenoRecovery). */
+    RENO_RECOVERY("TCPRenoRecovery"),
+
+    // ---- SACK (RFC 2018, RFC 6675), as Linux names them ---------------------------------------------------
+    /** SACK-based recoveries entered (RFC 6675 5 step 4; Linux TCPSackRecovery). */
+    SACK_RECOVERY("TCPSackRecovery"),
+    /** SACK recoveries ended by a retransmission timeout (Linux TCPSackFailures). */
+    SACK_FAILURES("TCPSackFailures"),
+    /** SND.UNA landed on SACKed data: the peer discarded what it SACKed (RFC 2018 8; Linux TCPSACKReneging). */
+    SACK_RENEGING("TCPSACKReneging"),
+    /** Scoreboard ranges merged with a new SACK block (Linux TCPSackMerged). */
+    SACK_MERGED("TCPSackMerged"),
+    /** SACK blocks ignored as invalid: outside SND.UNA..SND.MAX or empty (Linux TCPSACKDiscard). */
+    SACK_DISCARD("TCPSACKDiscard"),
+    /** D-SACK blocks received (RFC 2883; Linux TCPDSACKRecv): reported, not used. */
+    DSACK_RECV("TCPDSACKRecv"),
+    /** A SACK range forgotten because the scoreboard was full (Strata's; Linux bounds by memory instead). */
+    SACK_SCOREBOARD_FULL("TCPSackScoreboardFull"),
 
     // ---- keep-alive (RFC 1122 4.2.3.6) ------------------------------------------------------------------
     /** Keep-alive probes sent (Linux TCPKeepAlive). */

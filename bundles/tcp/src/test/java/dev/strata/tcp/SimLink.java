@@ -48,6 +48,12 @@ final class SimLink {
     final Host a;
     final Host b;
 
+    /**
+     * Segments each loss drops in a row in one direction (1: independent losses), as a
+     * drop-tail queue overflowing does: several losses in one window of data.
+     */
+    int lossBurst = 1;
+
     /** When set, every segment and its fate is printed (for replaying a failing seed). */
     boolean trace;
 
@@ -82,6 +88,8 @@ final class SimLink {
         final Counters<TcpStatistic> counters = new Counters<>("Tcp", TcpStatistic.class);
         final TcpStack stack;
         Host peer;
+        /** Segments still to drop towards this host in the current loss burst. */
+        int burstLeft;
 
         Host(int address, long isnKey, Long isn) {
             this.address = address;
@@ -128,7 +136,8 @@ final class SimLink {
 
     private void carry(PacketBuffer segment, int source, int destination, Host to) {
         carried++;
-        if (random.nextDouble() < impairment.loss) {
+        if (to.burstLeft > 0 || random.nextDouble() < impairment.loss) {
+            to.burstLeft = (to.burstLeft > 0 ? to.burstLeft : lossBurst) - 1;
             dropped++;
             trace(segment, source, "dropped");
             return;

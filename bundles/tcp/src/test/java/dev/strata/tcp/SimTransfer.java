@@ -35,6 +35,8 @@ final class SimTransfer {
     final SimLink link;
     long reverseSize;
     int connections = 1;
+    /** The options of both sides' connections (buffer sizes: AUTOMATIC lets TCP tune them). */
+    StreamOptions options = StreamOptions.DEFAULTS;
     /** Virtual milliseconds from connect to every connection closed or in TIME-WAIT. */
     long elapsedMillis;
 
@@ -127,15 +129,14 @@ final class SimTransfer {
         long poolA = link.a.pool.outstanding();
         long poolB = link.b.pool.outstanding();
         SimApps.Acceptor acceptor = new SimApps.Acceptor();
-        StreamListener listener = link.a.stack.listen(acceptor, Ipv4Address.ANY, 80, 16 + connections,
-                StreamOptions.DEFAULTS);
+        StreamListener listener = link.a.stack.listen(acceptor, Ipv4Address.ANY, 80, 16 + connections, options);
         long start = link.nowMillis();
         List<Side> clients = new ArrayList<>();
         List<Side> servers = new ArrayList<>();
         for (int i = 0; i < connections; i++) {
             Side client = new Side(new SimApps.Endpoint(), size, seed + i, reverseSize == 0);
             client.connection = link.b.stack.connect(client.endpoint, SimLink.ADDRESS_B, 0, SimLink.ADDRESS_A, 80,
-                    StreamOptions.DEFAULTS);
+                    options);
             clients.add(client);
         }
         while (true) {
