@@ -42,7 +42,11 @@ import dev.strata.api.transport.StreamProtocol;
  * meanwhile, the socket reports EADDRINUSE on its next call. When the transport leaves, its
  * bindings are forgotten without calling it (it is going away, and drops its own table).
  *
- * <p>Threads: asynchronous receives are completed on one daemon thread,
+ * <p>TCP ({@link StreamProtocol}, {@code strata.transport=tcp}) is bound the same way: while
+ * none runs, TCP sockets fail with EPROTONOSUPPORT; when one arrives, listening sockets listen
+ * on it again; when it leaves, connected sockets see their connection end with ECONNRESET.
+ *
+ * <p>Threads: asynchronous receives (and asynchronous TCP reads and writes) are completed on one daemon thread,
  * {@code strata-socket-async}, started on first use and stopped on deactivation, so that the
  * callbacks an application chains on a {@link java.util.concurrent.CompletionStage} never run
  * on the stack's receive threads (a slow callback would stall every socket on that link).

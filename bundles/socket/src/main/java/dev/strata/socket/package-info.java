@@ -67,6 +67,8 @@
  * (received buffers are queued as they are, in a {@link dev.strata.socket.ReceiveQueue}, and
  * copied once into the application's buffer); {@link dev.strata.socket.SocketSelectorImpl}
  * is an epoll-like ready queue. TCP sockets ({@link dev.strata.socket.TcpSocket},
- * {@link dev.strata.socket.TcpListeningSocket}) wait for the TCP transport.
+ * {@link dev.strata.socket.TcpListeningSocket}) drive a {@code StreamConnection} of the TCP
+ * bundle: TCP never blocks, the socket waits on its callbacks; a listening socket holds the
+ * accept queue and listens again when a TCP bundle returns.
  */
 package dev.strata.socket;
