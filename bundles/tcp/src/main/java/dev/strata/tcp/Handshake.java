@@ -81,7 +81,9 @@ final class Handshake {
 
     /** The shift that makes our receive buffer fit the 16-bit window field (RFC 7323 2.2). */
     int offeredWindowShift() {
-        return windowShiftFor(tcb.receiveBuffer.capacity());
+        // RFC 7323 2.2: the shift is fixed at SYN time, so it must express the largest window an
+        // auto-tuned buffer may reach (BufferTuning), not only today's
+        return windowShiftFor(BufferTuning.receiveLimit(tcb));
     }
 
     static int windowShiftFor(int capacity) {

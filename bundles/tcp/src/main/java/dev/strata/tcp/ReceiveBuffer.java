@@ -20,7 +20,7 @@ final class ReceiveBuffer {
     /** Out-of-order ranges kept at most (Linux bounds its queue by memory; this by count). */
     static final int MAX_RANGES = 16;
 
-    final byte[] ring;
+    byte[] ring;
     /** Stream position of the next byte the application reads. */
     long readPosition;
     /** Stream position of the end of the in-order bytes (RCV.NXT's position). */
@@ -40,6 +40,25 @@ final class ReceiveBuffer {
 
     ReceiveBuffer(int capacity) {
         ring = new byte[capacity];
+    }
+
+    /**
+     * A new ring of {@code capacity} bytes (buffer tuning): every byte from the first unread one
+     * to the end of the highest out-of-order range moves to its place in the new ring (positions
+     * map to index position % capacity). Never smaller than what is held.
+     */
+    void resize(int capacity) {
+        long high = rangeCount > 0 ? rangeEnd[rangeCount - 1] : inOrderEnd;
+        int held = (int) (high - readPosition);
+        byte[] next = new byte[Math.max(capacity, held)];
+        for (long p = readPosition; p < high;) {
+            int from = (int) (p % ring.length);
+            int to = (int) (p % next.length);
+            int n = (int) Math.min(high - p, Math.min(ring.length - from, next.length - to));
+            System.arraycopy(ring, from, next, to, n);
+            p += n;
+        }
+        ring = next;
     }
 
     int capacity() {

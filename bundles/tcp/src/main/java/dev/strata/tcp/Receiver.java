@@ -52,6 +52,10 @@ final class Receiver {
         boolean stored = seg.payloadLength == 0;
         if (seg.payloadLength > 0 && tcb.state.receivesData()) {
             boolean holes = tcb.receiveBuffer.rangeCount > 0;
+            if (tcb.receiveAutoTune) {
+                // a ring trimmed while idle regrows to the window promised (BufferTuning)
+                c.tuning.ensureReceiveRoom(tcb.receiveBuffer.readable() + (long) Math.max(0, offset) + seg.payloadLength);
+            }
             int advanced = tcb.receiveBuffer.store(offset, seg.buffer, seg.payloadIndex, seg.payloadLength);
             stored = advanced >= 0;
             if (advanced > 0) {

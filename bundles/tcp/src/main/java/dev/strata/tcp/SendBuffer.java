@@ -6,12 +6,12 @@ import dev.strata.api.buffer.PacketBuffer;
 
 /**
  * The send buffer: bytes the application wrote, from SND.UNA on (sent and unacknowledged,
- * then not yet sent), in a ring over a byte array of fixed capacity (SO_SNDBUF). Plain data,
+ * then not yet sent), in a ring over a byte array (SO_SNDBUF; resized by {@link BufferTuning} when automatic). Plain data,
  * part of the {@link Tcb}.
  */
 final class SendBuffer {
 
-    final byte[] ring;
+    byte[] ring;
     /** Index in {@link #ring} of the byte at SND.UNA. */
     int head;
     /** Bytes held. */
@@ -19,6 +19,16 @@ final class SendBuffer {
 
     SendBuffer(int capacity) {
         ring = new byte[capacity];
+    }
+
+    /** A new ring of {@code capacity} bytes (at least what is held), the bytes moved to its front (buffer tuning). */
+    void resize(int capacity) {
+        byte[] next = new byte[Math.max(capacity, length)];
+        int first = Math.min(length, ring.length - head);
+        System.arraycopy(ring, head, next, 0, first);
+        System.arraycopy(ring, 0, next, first, length - first);
+        ring = next;
+        head = 0;
     }
 
     int capacity() {

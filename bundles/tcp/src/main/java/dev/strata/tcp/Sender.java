@@ -272,6 +272,8 @@ final class Sender {
         }
         if (data > 0) {
             c.events |= TcpConnection.EVENT_WRITABLE;
+            c.tuning.afterAck(now); // twice cwnd (Linux tcp_sndbuf_expand)
+            c.tuning.armTrim(now);
         }
     }
 

@@ -151,8 +151,8 @@ final class SynCookies {
         stack.transmit(b, syn.destination, syn.source);
     }
 
-    /** The receive buffer a connection with these options starts with (as TcpConnection sizes it). */
+    /** The receive buffer the window scale is chosen for (Handshake.offeredWindowShift: auto-tuned, its maximum). */
     static int receiveCapacity(StreamOptions options) {
-        return options.receiveBuffer() == StreamOptions.AUTOMATIC ? StreamOptions.DEFAULTS.receiveBuffer() : options.receiveBuffer();
+        return options.receiveBuffer() == StreamOptions.AUTOMATIC ? BufferTuning.RECEIVE_MAX : options.receiveBuffer();
     }
 }

@@ -105,6 +105,20 @@ final class Tcb {
     SendBuffer sendBuffer;
     ReceiveBuffer receiveBuffer;
 
+    // ---- buffer auto-tuning (BufferTuning; StreamOptions.AUTOMATIC) ----------------------------------
+    /** The receive / send buffer is the transport's to size (the application set none). */
+    boolean receiveAutoTune;
+    boolean sendAutoTune;
+    /** The send buffer's size at the start (restored when the application writes after an idle trim). */
+    int sendBufferInitial;
+    /** Linux rcvq_space: the most bytes read in one round trip, and the current measurement's start. */
+    long rcvSpace;
+    long rcvSpaceStartNanos;
+    long rcvSpaceStartPosition;
+    /** When a buffer was last used (read, written, acknowledged) and when the idle trim is due (0: not armed). */
+    long lastBufferUseNanos;
+    long trimDeadline;
+
     // ---- timers (deadlines in Scheduler nanoseconds, 0 = not armed) -------------------------------
     RttEstimator rtt;
     long retransmitDeadline;

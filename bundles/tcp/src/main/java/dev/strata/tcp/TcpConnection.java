@@ -51,6 +51,7 @@ final class TcpConnection implements StreamConnection {
     final LossRecovery recovery;
     final PersistTimer persistTimer;
     final KeepAliveTimer keepAlive;
+    final BufferTuning tuning;
     private final Runnable timerTask = this::onTimer;
     private Listener listener;
     private StreamEndpoint endpoint;
@@ -86,6 +87,7 @@ final class TcpConnection implements StreamConnection {
         persistTimer = new PersistTimer(this);
         keepAlive = new KeepAliveTimer(this);
         keepAlive.configure(options, 0);
+        tuning = new BufferTuning(this);
     }
 
     /** A passive OPEN's connection for a SYN (the caller then calls {@link #acceptSyn}). */
@@ -108,14 +110,19 @@ final class TcpConnection implements StreamConnection {
         persistTimer = new PersistTimer(this);
         keepAlive = new KeepAliveTimer(this);
         keepAlive.configure(options, 0);
+        tuning = new BufferTuning(this);
     }
 
     private static Tcb newTcb(TcpStack stack, StreamOptions options) {
-        // AUTOMATIC: Linux's initial tcp_wmem / tcp_rmem (auto-tuning them: a later increment)
+        // AUTOMATIC: Linux's initial tcp_wmem / tcp_rmem, then tuned (BufferTuning)
         int send = options.sendBuffer() == StreamOptions.AUTOMATIC ? StreamOptions.DEFAULTS.sendBuffer() : options.sendBuffer();
         int receive = options.receiveBuffer() == StreamOptions.AUTOMATIC ? StreamOptions.DEFAULTS.receiveBuffer()
                 : options.receiveBuffer();
-        return new Tcb(send, receive, stack.config.minRtoNanos(), stack.config.maxRtoNanos());
+        Tcb tcb = new Tcb(send, receive, stack.config.minRtoNanos(), stack.config.maxRtoNanos());
+        tcb.sendAutoTune = options.sendBuffer() == StreamOptions.AUTOMATIC;
+        tcb.receiveAutoTune = options.receiveBuffer() == StreamOptions.AUTOMATIC;
+        tcb.sendBufferInitial = send;
+        return tcb;
     }
 
     boolean matches(int localAddress, int localPort, int remoteAddress, int remotePort) {
@@ -391,6 +398,9 @@ final class TcpConnection implements StreamConnection {
                 if (!removed && tcb.swsDeadline != 0 && now >= tcb.swsDeadline) {
                     sender.swsOverrideExpired(now);
                 }
+                if (!removed && tcb.trimDeadline != 0 && now >= tcb.trimDeadline) {
+                    tuning.trimExpired(now);
+                }
             }
             armTimer();
         }
@@ -402,7 +412,7 @@ final class TcpConnection implements StreamConnection {
     void armTimer() {
         long next = earliest(earliest(tcb.retransmitDeadline, tcb.timeWaitDeadline),
                 earliest(earliest(tcb.delayedAckDeadline, tcb.persistDeadline),
-                        earliest(tcb.keepAliveDeadline, tcb.swsDeadline)));
+                        earliest(earliest(tcb.keepAliveDeadline, tcb.swsDeadline), tcb.trimDeadline)));
         if (removed || next == 0) {
             if (timer != null) {
                 timer.cancel();
@@ -457,6 +467,7 @@ final class TcpConnection implements StreamConnection {
         tcb.persistDeadline = 0;
         tcb.swsDeadline = 0;
         tcb.keepAliveDeadline = 0;
+        tcb.trimDeadline = 0;
         removed = true;
         stack.remove(this);
         if (wasSynReceived && listener != null && tcb.passiveOpen && !acceptPending && endpoint == null) {
@@ -536,8 +547,11 @@ final class TcpConnection implements StreamConnection {
             if (tcb.finQueued || tcb.state == TcpState.CLOSED || tcb.state == TcpState.TIME_WAIT) {
                 throw new NetSocketException(SocketError.EPIPE, "write");
             }
+            long now = stack.scheduler.nanoTime();
+            tuning.beforeWrite(now);
             n = tcb.sendBuffer.write(from);
-            sender.output(stack.scheduler.nanoTime());
+            sender.output(now);
+            tuning.armTrim(now);
             armTimer();
         }
         afterEvent();
@@ -557,6 +571,9 @@ final class TcpConnection implements StreamConnection {
             }
             int before = r.window();
             n = r.read(into);
+            long now = stack.scheduler.nanoTime();
+            tuning.afterRead(now); // may grow the buffer: the window update below then offers it
+            tuning.armTrim(now);
             // a window update when the free space first exceeds the window advertised by the
             // silly-window threshold, min(MSS, half the buffer) (RFC 9293 3.8.6.2.2): the same
             // rule that lets advertiseWindow move the right edge, so the update is never silly
@@ -565,6 +582,7 @@ final class TcpConnection implements StreamConnection {
             if (tcb.state.receivesData() && before - advertisedNow < threshold && r.window() - advertisedNow >= threshold) {
                 receiver.sendAck();
             }
+            armTimer();
         }
         afterEvent();
         return n;
