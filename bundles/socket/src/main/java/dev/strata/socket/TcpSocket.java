@@ -187,13 +187,18 @@ final class TcpSocket extends TcpSocketBase implements StreamSocket, StreamEndpo
             if (!closedMeanwhile && connectionProtocol == tcp) {
                 connection = opened;
                 live = opened;
+                // TCP may have said connected() (or sent data) before connect returned the
+                // connection: callers that saw it established without a connection wait for this
+                readEvents++;
+                writeEvents++;
+                lock.notifyAll();
             }
         }
         if (closedMeanwhile) {
             opened.abort();
             throw new NetSocketException(SocketError.EBADF, "connect");
         }
-        keys.signal();
+        wake();
         if (!wait) {
             return;
         }
@@ -268,12 +273,13 @@ final class TcpSocket extends TcpSocketBase implements StreamSocket, StreamEndpo
                     if (pendingError != null) {
                         throwPendingError("read");
                     }
-                    if (established || readShut) {
+                    if ((established && over) || readShut) {
                         return -1; // the connection ended (its transport left) and its error was told
                     }
-                    if (!connecting) {
+                    if (!connecting && !established) {
                         throw notConnected("read");
                     }
+                    // connecting, or established before connect() stored the connection: wait
                 }
             }
             if (c != null) {
@@ -342,15 +348,13 @@ final class TcpSocket extends TcpSocketBase implements StreamSocket, StreamEndpo
                 }
                 seen = writeEvents;
                 c = established ? connection : null;
-                if (c == null || over) {
-                    if (established || over) {
-                        throw new NetSocketException(SocketError.EPIPE, "write");
-                    }
-                    if (!connecting) {
-                        throw notConnected("write");
-                    }
-                    c = null; // connecting: wait for the handshake
+                if (over) {
+                    throw new NetSocketException(SocketError.EPIPE, "write");
                 }
+                if (c == null && !connecting && !established) {
+                    throw notConnected("write");
+                }
+                // c null: connecting (or established before connect() stored the connection): wait
             }
             if (c != null) {
                 if (!from.hasRemaining()) {
@@ -546,10 +550,10 @@ final class TcpSocket extends TcpSocketBase implements StreamSocket, StreamEndpo
                 if (pendingError != null) {
                     throwPendingError("read");
                 }
-                if (established || readShut) {
+                if ((established && over) || readShut) {
                     return -1;
                 }
-                if (!connecting) {
+                if (!connecting && !established) {
                     throw notConnected("read");
                 }
                 throw new WouldBlockException("read");
@@ -595,10 +599,10 @@ final class TcpSocket extends TcpSocketBase implements StreamSocket, StreamEndpo
                 failure = new NetSocketException(pendingError, "write");
                 pendingError = null;
                 errorReported = true;
-            } else if (writeShut || over || (c == null && established)) {
+            } else if (writeShut || over) {
                 failure = new NetSocketException(SocketError.EPIPE, "write");
             } else if (c == null) {
-                if (!connecting) {
+                if (!connecting && !established) {
                     failure = new NetSocketException(SocketError.ENOTCONN, "write");
                 } else {
                     return false; // the handshake first

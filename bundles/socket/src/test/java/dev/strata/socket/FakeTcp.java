@@ -31,6 +31,8 @@ class FakeTcp implements StreamProtocol {
     final List<Lst> listeners = new CopyOnWriteArrayList<>();
     final List<SocketInfo> extraRows = new ArrayList<>();
     NetSocketException connectFailure;
+    /** Loopback's way: the handshake completes (and data arrives) before connect returns. */
+    byte[] establishInsideConnect;
     int nextPort = 40_000;
     /** Calls after the test said the transport left. */
     int callsWhileGone;
@@ -64,6 +66,10 @@ class FakeTcp implements StreamProtocol {
         }
         c.state = "SYN_SENT";
         connections.add(c);
+        if (establishInsideConnect != null) {
+            c.establish();
+            c.arrive(establishInsideConnect);
+        }
         return c;
     }
 

@@ -173,6 +173,23 @@ class TcpStreamSocketTest {
         assertTrue(socket.isConnected(), "a new attempt after a failed one");
     }
 
+    @Test
+    void callbacksThatComeBeforeConnectReturnsAreNotLost() throws Exception {
+        tcp.establishInsideConnect = new byte[] {4, 2};
+        socket.connect(PEER, 0);
+        assertTrue(socket.isConnected());
+        ByteBuffer into = ByteBuffer.allocate(4);
+        assertEquals(2, socket.read(into));
+        StreamSocket other = service.openStream();
+        other.configureBlocking(false);
+        try (SocketSelector selector = service.openSelector()) {
+            SocketSelector.Key key = selector.register(other, SocketSelector.CONNECT | SocketSelector.READ, false, null);
+            other.connect(PEER, 0);
+            selector.select(1000);
+            assertEquals(SocketSelector.CONNECT | SocketSelector.READ, key.ready());
+        }
+    }
+
     // ---- read -------------------------------------------------------------------------------------------
 
     @Test
