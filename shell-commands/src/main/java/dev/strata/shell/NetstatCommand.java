@@ -175,12 +175,33 @@ public class NetstatCommand {
             text.append(String.format("%-4s  %6d %6d %-" + ADDRESS_WIDTH + "s %-" + ADDRESS_WIDTH + "s %-11s",
                     socket.protocol(), socket.receiveQueue(), socket.sendQueue(),
                     endpoint(socket.localAddress(), socket.localPort()), endpoint(socket.remoteAddress(), socket.remotePort()),
-                    socket.state() == null ? "" : socket.state()));
+                    stateName(socket)));
             if (options.program()) {
-                text.append(String.format(" %-" + PROGRAM_WIDTH + "s", "-/" + socket.owner()));
+                // net-tools prints "-" for a socket no process holds (an orphan, a TIME_WAIT).
+                boolean held = socket.owner() != null && !socket.owner().isEmpty();
+                text.append(String.format(" %-" + PROGRAM_WIDTH + "s", held ? "-/" + socket.owner() : "-"));
             }
             text.append('\n');
         }
+    }
+
+    /**
+     * The state column as net-tools prints it (tcp_state[] in netstat.c): the RFC 9293 names
+     * TCP reports, with Linux's spelling (SYN_RECV, FIN_WAIT1, FIN_WAIT2, CLOSE); a UDP
+     * socket's as it comes (empty, or ESTABLISHED when connected).
+     */
+    static String stateName(SocketInfo socket) {
+        String state = socket.state() == null ? "" : socket.state();
+        if (!"tcp".equals(socket.protocol())) {
+            return state;
+        }
+        return switch (state) {
+            case "SYN_RECEIVED" -> "SYN_RECV";
+            case "FIN_WAIT_1" -> "FIN_WAIT1";
+            case "FIN_WAIT_2" -> "FIN_WAIT2";
+            case "CLOSED", "" -> "CLOSE";
+            default -> state;
+        };
     }
 
     /** A server is a TCP socket in LISTEN, or a UDP socket with no peer (net-tools: remote address all zero). */

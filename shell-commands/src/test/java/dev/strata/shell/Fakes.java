@@ -296,4 +296,48 @@ final class Fakes {
             return List.copyOf(sockets);
         }
     }
+
+    /** TCP's control as the tcp and ss commands see it: algorithms, the default, connections, switches recorded. */
+    static final class FakeTcpControl implements dev.strata.api.tcp.TcpControl {
+        final List<String> algorithms = new ArrayList<>(List.of("cubic", "reno"));
+        final List<dev.strata.api.tcp.TcpConnectionInfo> connections = new ArrayList<>();
+        final List<String> switched = new ArrayList<>();
+        String chosen = "cubic";
+
+        @Override
+        public List<String> congestionControls() {
+            return List.copyOf(algorithms);
+        }
+
+        @Override
+        public String defaultCongestionControl() {
+            return chosen;
+        }
+
+        @Override
+        public void defaultCongestionControl(String name) {
+            if (!algorithms.contains(name)) {
+                throw new IllegalArgumentException(name);
+            }
+            chosen = name;
+        }
+
+        @Override
+        public List<dev.strata.api.tcp.TcpConnectionInfo> connections() {
+            return List.copyOf(connections);
+        }
+
+        @Override
+        public boolean congestionControl(int localAddress, int localPort, int remoteAddress, int remotePort, String name) {
+            for (dev.strata.api.tcp.TcpConnectionInfo info : connections) {
+                if (info.localAddress() == localAddress && info.localPort() == localPort && info.remoteAddress() == remoteAddress
+                        && info.remotePort() == remotePort && algorithms.contains(name)) {
+                    switched.add(dev.strata.api.ipv4.Ipv4Address.format(localAddress) + ":" + localPort + " "
+                            + dev.strata.api.ipv4.Ipv4Address.format(remoteAddress) + ":" + remotePort + " " + name);
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
 }

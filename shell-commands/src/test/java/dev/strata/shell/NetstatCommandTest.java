@@ -1,6 +1,7 @@
 package dev.strata.shell;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.List;
@@ -119,5 +120,66 @@ class NetstatCommandTest {
         command.sockets = null;
         assertEquals("netstat: the socket layer is not running",
                 assertThrows(CommandException.class, () -> run("-a")).getMessage());
+    }
+
+    private void tcpConnections() {
+        int local = Ipv4Address.parse("198.18.0.2");
+        int peer = Ipv4Address.parse("198.18.0.1");
+        sockets.sockets.clear();
+        sockets.sockets.addAll(List.of(
+                new SocketInfo("tcp", 0, 7, 0, 0, "LISTEN", 0, 0, "dev.strata.services"),
+                new SocketInfo("tcp", local, 7, peer, 54314, "ESTABLISHED", 3000, 12, "dev.strata.services"),
+                new SocketInfo("tcp", local, 49152, peer, 80, "SYN_SENT", 0, 1, "dev.strata.http"),
+                new SocketInfo("tcp", local, 7, peer, 54315, "SYN_RECEIVED", 0, 0, ""),
+                new SocketInfo("tcp", local, 7, peer, 54316, "FIN_WAIT_1", 0, 5, ""),
+                new SocketInfo("tcp", local, 7, peer, 54317, "FIN_WAIT_2", 0, 0, ""),
+                new SocketInfo("tcp", local, 7, peer, 54318, "TIME_WAIT", 0, 0, ""),
+                new SocketInfo("tcp", local, 9, peer, 54319, "CLOSE_WAIT", 1, 0, "dev.strata.services"),
+                new SocketInfo("tcp", local, 9, peer, 54320, "LAST_ACK", 0, 1, ""),
+                new SocketInfo("tcp", local, 9, peer, 54321, "CLOSING", 0, 1, ""),
+                new SocketInfo("tcp", 0, 0, 0, 0, "CLOSED", 0, 0, "dev.strata.http")));
+    }
+
+    /** net-tools' names (tcp_state[] in netstat.c), checked against netstat -tn on Linux. */
+    @Test
+    void printsTcpConnectionsWithNetToolsStateNames() {
+        tcpConnections();
+        assertEquals(List.of("Active Internet connections (w/o servers)", HEADER,
+                "tcp     3000     12 198.18.0.2:7            198.18.0.1:54314        ESTABLISHED",
+                "tcp        0      1 198.18.0.2:49152        198.18.0.1:80           SYN_SENT   ",
+                "tcp        0      0 198.18.0.2:7            198.18.0.1:54315        SYN_RECV   ",
+                "tcp        0      5 198.18.0.2:7            198.18.0.1:54316        FIN_WAIT1  ",
+                "tcp        0      0 198.18.0.2:7            198.18.0.1:54317        FIN_WAIT2  ",
+                "tcp        0      0 198.18.0.2:7            198.18.0.1:54318        TIME_WAIT  ",
+                "tcp        1      0 198.18.0.2:9            198.18.0.1:54319        CLOSE_WAIT ",
+                "tcp        0      1 198.18.0.2:9            198.18.0.1:54320        LAST_ACK   ",
+                "tcp        0      1 198.18.0.2:9            198.18.0.1:54321        CLOSING    ",
+                "tcp        0      0 0.0.0.0:*               0.0.0.0:*               CLOSE      "), run("-tn"));
+    }
+
+    @Test
+    void listsOnlyTcpListenersWithTln() {
+        tcpConnections();
+        assertEquals(List.of("Active Internet connections (only servers)", HEADER,
+                "tcp        0      0 0.0.0.0:7               0.0.0.0:*               LISTEN     "), run("-tln"));
+    }
+
+    @Test
+    void showsTheOwnerOrADashForAConnectionNoSocketHoldsWithP() {
+        tcpConnections();
+        List<String> lines = run("-tanp");
+        assertEquals("Active Internet connections (servers and established)", lines.get(0));
+        assertEquals(HEADER_P, lines.get(1));
+        assertEquals("tcp        0      0 0.0.0.0:7               0.0.0.0:*               LISTEN      -/dev.strata.services", lines.get(2));
+        assertEquals("tcp        0      0 198.18.0.2:7            198.18.0.1:54318        TIME_WAIT   -                   ", lines.get(7));
+        assertEquals(13, lines.size());
+    }
+
+    @Test
+    void filtersUdpAwayWithT() {
+        tcpConnections();
+        sockets.sockets.add(new SocketInfo("udp", 0, 7, 0, 0, "", 0, 0, "dev.strata.services"));
+        assertTrue(run("-ta").stream().noneMatch(line -> line.startsWith("udp")));
+        assertEquals(1, run("-ua").size() - 2);
     }
 }
