@@ -171,7 +171,7 @@ class NetstatCommandTest {
         assertEquals("Active Internet connections (servers and established)", lines.get(0));
         assertEquals(HEADER_P, lines.get(1));
         assertEquals("tcp        0      0 0.0.0.0:7               0.0.0.0:*               LISTEN      -/dev.strata.services", lines.get(2));
-        assertEquals("tcp        0      0 198.18.0.2:7            198.18.0.1:54318        TIME_WAIT   -                   ", lines.get(7));
+        assertEquals("tcp        0      0 198.18.0.2:7            198.18.0.1:54318        TIME_WAIT   -                   ", lines.get(8));
         assertEquals(13, lines.size());
     }
 
