@@ -1,6 +1,5 @@
 package dev.strata.tcp;
 
-import dev.strata.api.socket.SocketError;
 import dev.strata.api.transport.StreamOptions;
 
 /**
@@ -65,7 +64,7 @@ final class KeepAliveTimer {
                 stack.counters.increment(TcpStatistic.ESTAB_RESETS);
             }
             stack.counters.increment(TcpStatistic.KEEPALIVE_TIMEOUTS);
-            c.terminate(SocketError.ETIMEDOUT);
+            c.terminate(c.timeoutError());
             return;
         }
         // RFC 1122 4.2.3.6: "SEG.SEQ = SND.NXT-1", here without the garbage octet

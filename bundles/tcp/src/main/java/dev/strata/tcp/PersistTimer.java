@@ -1,7 +1,5 @@
 package dev.strata.tcp;
 
-import dev.strata.api.socket.SocketError;
-
 /**
  * Zero-window probing (RFC 9293 3.8.6.1, RFC 1122 4.2.2.17): when the peer's window is zero,
  * data waits and nothing is in flight (so no retransmission timer runs), the persist timer
@@ -56,7 +54,7 @@ final class PersistTimer {
             if (tcb.state.countsAsEstablished()) {
                 stack.counters.increment(TcpStatistic.ESTAB_RESETS);
             }
-            c.terminate(SocketError.ETIMEDOUT);
+            c.terminate(c.timeoutError());
             return;
         }
         c.sender.probe();

@@ -1,7 +1,5 @@
 package dev.strata.tcp;
 
-import dev.strata.api.socket.SocketError;
-
 /**
  * The retransmission timer (RFC 6298 5, Karn's algorithm, exponential backoff; RFC 9293
  * 3.8.1): arming it when data or a SYN is outstanding and what happens when it expires,
@@ -38,7 +36,7 @@ final class RetransmitTimer {
                 int limit = tcb.state == TcpState.SYN_SENT ? stack.config.synRetries() : stack.config.synAckRetries();
                 if (tcb.retransmits > limit) {
                     stack.counters.increment(TcpStatistic.ATTEMPT_FAILS);
-                    c.terminate(SocketError.ETIMEDOUT);
+                    c.terminate(c.timeoutError());
                     return;
                 }
                 tcb.rtt.backoff();
@@ -51,7 +49,7 @@ final class RetransmitTimer {
                     return;
                 }
                 if (tcb.retransmits > stack.config.retries()) {
-                    c.terminate(SocketError.ETIMEDOUT);
+                    c.terminate(c.timeoutError());
                     return;
                 }
                 tcb.rtt.backoff();

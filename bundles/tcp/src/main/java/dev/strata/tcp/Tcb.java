@@ -184,6 +184,11 @@ final class Tcb {
     // ---- error to report (ECONNRESET...) once the connection is gone -----------------------------------
     /** The SocketError name to report, or null. */
     String pendingError;
+    /**
+     * The last ICMP soft error (RFC 1122 4.2.3.9; Linux sk_err_soft), a SocketError name or
+     * null: reported instead of ETIMEDOUT if the connection times out; an ACK of new data clears it.
+     */
+    String softError;
 
     Tcb(int sendBufferBytes, int receiveBufferBytes, long minRtoNanos, long maxRtoNanos) {
         sendBuffer = new SendBuffer(sendBufferBytes);

@@ -178,6 +178,23 @@ final class TcpConnection implements StreamConnection {
         afterEvent();
     }
 
+    /** An ICMP error about a segment we sent with sequence number {@code seq} ({@link IcmpError}). */
+    void icmpError(int type, int code, int info, int seq, int quotedLength) {
+        synchronized (this) {
+            if (removed) {
+                return;
+            }
+            IcmpError.arrived(this, type, code, info, seq, quotedLength, stack.scheduler.nanoTime());
+            armTimer();
+        }
+        afterEvent();
+    }
+
+    /** The error a connection that timed out reports: the last ICMP soft error, else ETIMEDOUT (Linux tcp_write_err). */
+    SocketError timeoutError() {
+        return tcb.softError != null ? SocketError.valueOf(tcb.softError) : SocketError.ETIMEDOUT;
+    }
+
     // ---- segment arrival (RFC 9293 3.10.7) ------------------------------------------------------
 
     void segmentArrives(Segment seg) {
@@ -309,8 +326,12 @@ final class TcpConnection implements StreamConnection {
         if (tcb.state == TcpState.SYN_RECEIVED && !handshake.synReceivedAck(seg, now)) {
             return false;
         }
+        int una = tcb.sndUna;
         if (!sender.ackArrived(seg, now)) {
             return false;
+        }
+        if (una != tcb.sndUna) {
+            tcb.softError = null; // RFC 1122 4.2.3.9: the path works again (Linux clears sk_err_soft on an ACK)
         }
         boolean finAcked = tcb.finSent && Seq.gt(tcb.sndUna, tcb.finSeq);
         switch (tcb.state) {

@@ -193,6 +193,11 @@ public final class TcpLayer implements StreamProtocol, IpProtocolHandler, Interf
         stack.receive(packet);
     }
 
+    @Override
+    public void icmpError(int type, int code, int info, PacketBuffer quoted) {
+        stack.icmpError(type, code, info, quoted);
+    }
+
     // ---- StreamProtocol ----------------------------------------------------------------------------
 
     @Override

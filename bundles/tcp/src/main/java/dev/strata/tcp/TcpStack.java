@@ -38,6 +38,7 @@ final class TcpStack {
     volatile TcpConfig config;
     final IsnGenerator isn;
     final SynCookies synCookies;
+    final PathMtuCache pathMtus = new PathMtuCache();
     private final Supplier<Ipv4Output> output;
     private final Function<String, CongestionControl> congestionControls;
 
@@ -150,6 +151,38 @@ final class TcpStack {
         seg.buffer = null;
     }
 
+    /**
+     * IpProtocolHandler.icmpError: {@code quoted}'s region starts at the IPv4 header of a
+     * datagram we sent (and at least 8 bytes of its TCP header: ports and sequence number,
+     * RFC 792). Finds the connection by the quoted 4-tuple and hands it the error. The buffer
+     * stays the caller's. Never throws.
+     */
+    void icmpError(int type, int code, int info, PacketBuffer quoted) {
+        try {
+            int at = quoted.start();
+            int length = quoted.length();
+            int headerLength = length >= 20 ? dev.strata.api.ipv4.Ipv4Header.headerLength(quoted, at) : 0;
+            if (headerLength < 20 || length < headerLength + 8) {
+                counters.increment(TcpStatistic.ICMP_BAD_QUOTE);
+                return;
+            }
+            int tcp = at + headerLength;
+            // our datagram: we are its source
+            int local = dev.strata.api.ipv4.Ipv4Header.source(quoted, at);
+            int remote = dev.strata.api.ipv4.Ipv4Header.destination(quoted, at);
+            TcpConnection connection = find(local, TcpHeader.sourcePort(quoted, tcp), remote,
+                    TcpHeader.destinationPort(quoted, tcp));
+            if (connection == null) {
+                counters.increment(TcpStatistic.ICMP_NO_CONNECTION);
+                return;
+            }
+            connection.icmpError(type, code, info, TcpHeader.sequence(quoted, tcp),
+                    dev.strata.api.ipv4.Ipv4Header.totalLength(quoted, at));
+        } catch (RuntimeException e) {
+            counters.increment(TcpStatistic.CALLBACK_FAILED);
+        }
+    }
+
     private void drop(TcpStatistic reason) {
         counters.increment(reason);
         if (reason != TcpStatistic.IN_ERRS) {
@@ -235,6 +268,10 @@ final class TcpStack {
     /** The MSS we offer to {@code destination}: RFC 9293 3.7.1, MTU - fixed IP and TCP headers (536 without a route). */
     int localMss(int destination) {
         int mtu = mtuFor(destination);
+        int learned = pathMtus.get(destination, scheduler.nanoTime()); // RFC 1191: what ICMP taught us
+        if (learned > 0 && (mtu <= 0 || learned < mtu)) {
+            mtu = learned;
+        }
         return mtu > 40 ? Math.min(mtu - 40, 65495) : 536;
     }
 

@@ -69,6 +69,20 @@ enum TcpStatistic {
     /** A handler's callback threw; the exception was swallowed. */
     CALLBACK_FAILED("CallbackFailed"),
 
+    // ---- ICMP errors (RFC 1122 4.2.3.9, RFC 1191, RFC 5927) ------------------------------------------
+    /** ICMP errors (other than fragmentation needed) applied to a connection. */
+    ICMP_ERRORS("IcmpErrors"),
+    /** ICMP errors quoting a sequence number outside SND.UNA..SND.MAX, ignored (RFC 5927 4.1; Linux OutOfWindowIcmps). */
+    OUT_OF_WINDOW_ICMPS("OutOfWindowIcmps"),
+    /** ICMP errors about no connection of ours. */
+    ICMP_NO_CONNECTION("IcmpNoConnection"),
+    /** ICMP errors whose quoted headers were too short to read. */
+    ICMP_BAD_QUOTE("IcmpBadQuote"),
+    /** Fragmentation needed reporting an MTU below 68 (RFC 1191 3), ignored. */
+    ICMP_BAD_MTU("IcmpBadMtu"),
+    /** A connection's MSS lowered by path MTU discovery (RFC 1191). */
+    PMTU_REDUCTIONS("PathMtuReductions"),
+
     // ---- sends that failed ---------------------------------------------------------------------------
     /** No IPv4 layer was running. */
     NO_IPV4("NoIpv4"),
