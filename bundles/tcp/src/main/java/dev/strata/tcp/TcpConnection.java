@@ -434,7 +434,13 @@ final class TcpConnection implements StreamConnection {
         long next = earliest(earliest(tcb.retransmitDeadline, tcb.timeWaitDeadline),
                 earliest(earliest(tcb.delayedAckDeadline, tcb.persistDeadline),
                         earliest(earliest(tcb.keepAliveDeadline, tcb.swsDeadline), tcb.trimDeadline)));
-        if (removed || next == 0) {
+        if (next == 0 && !removed) {
+            // nothing due: a pending task is left to fire and find nothing (lazy cancel), so a
+            // bulk transfer whose deadlines come and go per ACK does not allocate a scheduler
+            // task per segment (docs/ARCHITECTURE.md, no allocation per packet)
+            return;
+        }
+        if (removed) {
             if (timer != null) {
                 timer.cancel();
                 timer = null;
