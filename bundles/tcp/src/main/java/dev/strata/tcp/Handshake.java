@@ -28,7 +28,12 @@ final class Handshake {
     }
 
     void initialiseSend(long now) {
-        tcb.iss = stack.isn.next(tcb.localAddress, tcb.localPort, tcb.remoteAddress, tcb.remotePort);
+        initialiseSend(now, -1);
+    }
+
+    /** @param iss the ISS to use (0 to 2^32-1), or -1 for RFC 6528's */
+    void initialiseSend(long now, long iss) {
+        tcb.iss = iss >= 0 ? (int) iss : stack.isn.next(tcb.localAddress, tcb.localPort, tcb.remoteAddress, tcb.remotePort);
         tcb.sndUna = tcb.iss;
         tcb.sndNxt = tcb.iss + 1;
         tcb.sndMax = tcb.sndNxt;

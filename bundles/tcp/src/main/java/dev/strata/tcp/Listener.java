@@ -44,6 +44,11 @@ final class Listener implements StreamListener {
      * <SEQ=SEG.ACK><CTL=RST>; a SYN opens a connection in SYN-RECEIVED; anything else is dropped.
      */
     void segmentArrives(Segment seg) {
+        segmentArrives(seg, -1);
+    }
+
+    /** @param iss the ISS for a SYN that ended a TIME-WAIT (RFC 6191), or -1 */
+    void segmentArrives(Segment seg, long iss) {
         if (seg.has(TcpHeader.RST)) {
             return;
         }
@@ -86,7 +91,7 @@ final class Listener implements StreamListener {
         TcpConnection connection = new TcpConnection(stack, this, options, seg);
         stack.add(connection);
         stack.counters.increment(TcpStatistic.PASSIVE_OPENS);
-        connection.acceptSyn(seg);
+        connection.acceptSyn(seg, iss);
     }
 
     /**

@@ -56,6 +56,8 @@ final class Tcb {
     /** Our FIN has a sequence number (SND.NXT passed it): {@link #finSeq} is valid. */
     boolean finSent;
     int finSeq;
+    /** The application closed the connection (Linux: an orphan): FIN-WAIT-2 is bounded by tcp_fin_timeout. */
+    boolean orphaned;
     /** The peer's FIN was received in order (RCV.NXT counts it). */
     boolean finReceived;
     /** The peer's FIN arrived out of order (after a hole): it takes effect when RCV.NXT reaches {@link #outOfOrderFinSeq}. */
@@ -124,6 +126,7 @@ final class Tcb {
     long retransmitDeadline;
     /** Consecutive retransmissions of the oldest segment (for giving up, like tcp_retries2 / tcp_syn_retries). */
     int retransmits;
+    /** The end of TIME-WAIT (2 MSL), or of an orphan's FIN-WAIT-2 (tcp_fin_timeout). */
     long timeWaitDeadline;
     long delayedAckDeadline;
     /** The persist timer (RFC 9293 3.8.6.1): when the next zero-window probe goes; 0 when not persisting. */

@@ -150,11 +150,16 @@ final class TcpConnection implements StreamConnection {
 
     /** LISTEN + SYN (RFC 9293 3.10.7.2): -> SYN-RECEIVED, "<SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>". */
     void acceptSyn(Segment seg) {
+        acceptSyn(seg, -1);
+    }
+
+    /** @param iss the ISS (a new incarnation of a TIME-WAIT connection's), or -1 for RFC 6528's */
+    void acceptSyn(Segment seg, long iss) {
         synchronized (this) {
             long now = stack.scheduler.nanoTime();
             tcb.irs = seg.seq;
             tcb.rcvNxt = seg.seq + 1;
-            handshake.initialiseSend(now);
+            handshake.initialiseSend(now, iss);
             handshake.negotiate(seg, now);
             // RFC 7323 2.2: the SYN's window is never scaled
             tcb.sndWnd = seg.window;
@@ -402,6 +407,9 @@ final class TcpConnection implements StreamConnection {
             long now = stack.scheduler.nanoTime();
             if (tcb.timeWaitDeadline != 0 && now >= tcb.timeWaitDeadline) {
                 tcb.timeWaitDeadline = 0;
+                if (tcb.state == TcpState.FIN_WAIT_2) {
+                    stack.counters.increment(TcpStatistic.FIN_WAIT2_TIMEOUTS);
+                }
                 terminate(null);
             } else {
                 if (tcb.retransmitDeadline != 0 && now >= tcb.retransmitDeadline) {
@@ -480,6 +488,45 @@ final class TcpConnection implements StreamConnection {
         tcb.state = state;
         if (state == TcpState.ESTABLISHED) {
             keepAlive.restart(stack.scheduler.nanoTime());
+        }
+        if (state == TcpState.FIN_WAIT_2) {
+            startFinWait2Timeout();
+        }
+    }
+
+    /**
+     * A connection the application closed waits in FIN-WAIT-2 for the peer's FIN at most
+     * tcp_fin_timeout, then goes without a word (Linux: an orphan's FIN-WAIT-2 ends on the
+     * timewait timer); RFC 9293 sets no bound, but nobody is left to read what might still
+     * come. One only half-closed (shutdown) waits for as long as the peer sends. The deadline
+     * shares the TIME-WAIT one: both end the connection silently.
+     */
+    private void startFinWait2Timeout() {
+        if (tcb.orphaned && tcb.state == TcpState.FIN_WAIT_2 && tcb.timeWaitDeadline == 0) {
+            tcb.timeWaitDeadline = stack.scheduler.nanoTime() + stack.config.finTimeoutNanos();
+        }
+    }
+
+    /**
+     * RFC 6191 2: a SYN for this 4-tuple while in TIME-WAIT may open a new incarnation when it
+     * is newer than anything of the old one: a TSval above TS.Recent when both use timestamps,
+     * else a SEQ above RCV.NXT. Then this connection goes and the ISS the new one should use
+     * is returned, beyond anything this incarnation sent (SND.NXT + 2^16 + 1, as Linux);
+     * otherwise -1, and the SYN is processed here (RFC 9293 3.10.7.4, a challenge ACK).
+     */
+    long reuseTimeWait(Segment syn) {
+        synchronized (this) {
+            if (removed || tcb.state != TcpState.TIME_WAIT) {
+                return -1;
+            }
+            boolean newer = tcb.timestamps && syn.options.timestamps ? Seq.gt(syn.options.tsVal, tcb.tsRecent)
+                    : Seq.gt(syn.seq, tcb.rcvNxt);
+            if (!newer) {
+                return -1;
+            }
+            stack.counters.increment(TcpStatistic.TIME_WAIT_REUSED);
+            terminate(null);
+            return (tcb.sndNxt + 65535 + 2) & 0xffff_ffffL;
         }
     }
 
@@ -667,6 +714,10 @@ final class TcpConnection implements StreamConnection {
         if (unread) {
             abort(); // RFC 9293 3.10.4 / RFC 2525 2.17, as Linux: unread data means RST
             return;
+        }
+        synchronized (this) {
+            tcb.orphaned = true;
+            startFinWait2Timeout(); // already half-closed: the clock starts now
         }
         shutdownOutput();
     }

@@ -136,6 +136,13 @@ final class TcpStack {
         synchronized (this) {
             connection = connections.get(destination, seg.destinationPort, source, seg.sourcePort);
         }
+        long iss = -1;
+        if (connection != null && (seg.flags & (TcpHeader.SYN | TcpHeader.ACK | TcpHeader.RST)) == TcpHeader.SYN) {
+            iss = connection.reuseTimeWait(seg); // RFC 6191: a newer SYN ends a TIME-WAIT
+            if (iss >= 0) {
+                connection = null;
+            }
+        }
         if (connection != null) {
             connection.segmentArrives(seg);
             seg.buffer = null;
@@ -143,7 +150,7 @@ final class TcpStack {
         }
         Listener listener = findListener(destination, seg.destinationPort);
         if (listener != null) {
-            listener.segmentArrives(seg);
+            listener.segmentArrives(seg, iss);
         } else {
             // RFC 9293 3.10.7.1: CLOSED, "an incoming segment not containing a RST causes a RST to be sent"
             sendResetFor(seg);

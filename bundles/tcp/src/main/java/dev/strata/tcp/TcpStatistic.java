@@ -69,6 +69,12 @@ enum TcpStatistic {
     /** A handler's callback threw; the exception was swallowed. */
     CALLBACK_FAILED("CallbackFailed"),
 
+    // ---- closing ---------------------------------------------------------------------------------------
+    /** Connections the application closed that waited tcp_fin_timeout in FIN-WAIT-2 for the peer's FIN in vain. */
+    FIN_WAIT2_TIMEOUTS("TCPFinWait2Timeouts"),
+    /** TIME-WAIT connections replaced by a newer SYN (RFC 6191). */
+    TIME_WAIT_REUSED("TCPTimeWaitReused"),
+
     // ---- ICMP errors (RFC 1122 4.2.3.9, RFC 1191, RFC 5927) ------------------------------------------
     /** ICMP errors (other than fragmentation needed) applied to a connection. */
     ICMP_ERRORS("IcmpErrors"),
