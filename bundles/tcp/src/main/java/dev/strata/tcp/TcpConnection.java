@@ -27,7 +27,8 @@ import dev.strata.api.transport.StreamOptions;
  * <p>Timers beside it: {@link RetransmitTimer}, {@link PersistTimer} (zero-window probes),
  * {@link KeepAliveTimer}, the delayed ACK ({@link Receiver}); loss recovery is in
  * {@link LossRecovery}: SACK-based (RFC 6675, over the {@link Scoreboard}) when SACK is
- * permitted, NewReno otherwise. Not yet here (later increments): urgent data, ICMP errors.
+ * permitted, NewReno otherwise. ICMP errors are applied by {@link IcmpError}; a
+ * connection born of a SYN cookie by {@link Handshake#fromCookie}. Not yet here: urgent data.
  */
 final class TcpConnection implements StreamConnection {
 
