@@ -23,7 +23,9 @@ import dev.strata.api.stats.StatisticsProvider;
 
 /**
  * The built-in services of the stack, on every stack address, on by default: echo
- * (RFC 862) on UDP and TCP port 7 and discard (RFC 863) on UDP and TCP port 9. They are
+ * (RFC 862) on UDP and TCP port 7 and discard (RFC 863) on UDP and TCP port 9; off by
+ * default, character generator (RFC 864) on TCP port 19 (config {@code chargenTcp}), a bulk
+ * sender to measure the stack's output with. They are
  * ordinary applications of the socket API ({@link SocketService}): one thread,
  * {@value ServiceLoop#THREAD_NAME}, serves every non-blocking socket (the UDP sockets, the
  * TCP listeners and every TCP connection) through one {@link SocketSelector}. Their counters
@@ -52,6 +54,8 @@ public final class BuiltinServices implements StatisticsProvider {
     public static final int ECHO_PORT = 7;
     /** RFC 863: "A server listens for UDP datagrams on UDP port 9." */
     public static final int DISCARD_PORT = 9;
+    /** RFC 864: "A server listens for TCP connections on TCP port 19." */
+    public static final int CHARGEN_PORT = 19;
     /** How long {@link #deactivate} waits for the service thread. */
     static final long STOP_MILLIS = 1000;
 
@@ -77,6 +81,13 @@ public final class BuiltinServices implements StatisticsProvider {
 
         @AttributeDefinition(description = "Port of the discard service, UDP and TCP", min = "1", max = "65535")
         int discardPort() default DISCARD_PORT;
+
+        @AttributeDefinition(description = "Run character generator (RFC 864) on TCP (a bulk sender for benchmarks); "
+                + "never on UDP, where a forged source would make it an amplifier")
+        boolean chargenTcp() default false;
+
+        @AttributeDefinition(description = "Port of the character generator on TCP", min = "1", max = "65535")
+        int chargenPort() default CHARGEN_PORT;
     }
 
     private final Counters<ServiceStatistic> counters = new Counters<>("Services", ServiceStatistic.class);
@@ -105,6 +116,9 @@ public final class BuiltinServices implements StatisticsProvider {
         }
         if (settings.discardTcp()) {
             openTcp(sockets, UdpService.Kind.DISCARD, settings.discardPort(), bound, pending);
+        }
+        if (settings.chargenTcp()) {
+            openTcp(sockets, UdpService.Kind.CHARGEN, settings.chargenPort(), bound, pending);
         }
         this.loop = new ServiceLoop(selector, counters, bound, pending);
         loop.start();

@@ -18,6 +18,10 @@ enum ServiceStatistic {
     DiscardTcpConnections,
     /** Bytes read and thrown away over TCP. */
     DiscardTcpBytes,
+    /** TCP connections accepted by chargen. */
+    ChargenTcpConnections,
+    /** Bytes chargen sent over TCP. */
+    ChargenTcpBytes,
     /** Receives, sends, accepts, reads or writes that failed (no route back, a transport stopped, a reset). */
     Errors
 }

@@ -153,8 +153,11 @@ final class TcpService implements ServiceLoop.Service {
                 session.close();
                 continue;
             }
-            counters.increment(kind == UdpService.Kind.ECHO ? ServiceStatistic.EchoTcpConnections
-                    : ServiceStatistic.DiscardTcpConnections);
+            counters.increment(switch (kind) {
+                case ECHO -> ServiceStatistic.EchoTcpConnections;
+                case DISCARD -> ServiceStatistic.DiscardTcpConnections;
+                case CHARGEN -> ServiceStatistic.ChargenTcpConnections;
+            });
         }
     }
 

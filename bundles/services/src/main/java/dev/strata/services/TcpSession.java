@@ -22,6 +22,9 @@ import dev.strata.api.stats.Counters;
  * its output, echo writes what it still holds, shuts down its own output (the peer reads
  * EOF after the last byte, as {@code nc -N} and socat wait for) and closes.
  *
+ * <p>Chargen (RFC 864) writes slices of the precomputed {@link Chargen} pattern whenever the
+ * socket has room and throws away what it reads; the peer's FIN closes it.
+ *
  * <p>Any error (reset, TCP gone) closes this connection only.
  */
 final class TcpSession implements ServiceLoop.Handler {
@@ -35,6 +38,10 @@ final class TcpSession implements ServiceLoop.Handler {
     private final StreamSocket socket;
     private final Counters<ServiceStatistic> counters;
     private final boolean echo;
+    private final boolean chargen;
+    /** Chargen: the pattern (a view per session, allocated once) and the stream's phase in it. */
+    private ByteBuffer pattern;
+    private int phase;
     private SocketSelector.Key key;
     private int interest;
     /** Echo: bytes read and not yet written back, in [0, position). */
@@ -48,10 +55,12 @@ final class TcpSession implements ServiceLoop.Handler {
         this.socket = socket;
         this.counters = counters;
         this.echo = service.kind() == UdpService.Kind.ECHO;
+        this.chargen = service.kind() == UdpService.Kind.CHARGEN;
     }
 
     void register(SocketSelector selector) {
-        interest = SocketSelector.READ;
+        // chargen writes as long as the peer takes data, and reads (to throw away) what it sends
+        interest = chargen ? SocketSelector.READ | SocketSelector.WRITE : SocketSelector.READ;
         key = selector.register(socket, interest, false, this);
     }
 
@@ -64,7 +73,58 @@ final class TcpSession implements ServiceLoop.Handler {
         if (closed) {
             return CLOSED;
         }
+        if (chargen) {
+            return chargen(ready.ready(), buffer);
+        }
         return echo ? echo() : discard(buffer);
+    }
+
+    /**
+     * RFC 864: "Once a connection is established a stream of data is sent out the connection
+     * (and any data received is thrown away). This continues until the calling user terminates
+     * the connection." Writes slices of the precomputed pattern as long as the socket takes
+     * them; reads and drops what comes in, and closes at the peer's FIN or on any error.
+     */
+    private int chargen(int ready, ByteBuffer buffer) {
+        if (pattern == null) {
+            pattern = Chargen.buffer();
+        }
+        int work = 0;
+        if ((ready & SocketSelector.WRITE) != 0) {
+            // one write per readiness: a second one could find the buffer exactly full and pay
+            // an EAGAIN (an exception); the level-triggered selector calls again while there is room
+            pattern.limit(phase + Chargen.MAX_WRITE).position(phase);
+            int written;
+            try {
+                written = socket.write(pattern);
+            } catch (NetSocketException e) {
+                if (e.error() != SocketError.EAGAIN) {
+                    return failed(e, work);
+                }
+                written = 0;
+            }
+            if (written > 0) {
+                counters.add(ServiceStatistic.ChargenTcpBytes, written);
+                phase = (phase + written) % Chargen.PERIOD;
+                work++;
+            }
+        }
+        if ((ready & SocketSelector.READ) == 0) {
+            return work; // reading now would cost an EAGAIN (an exception) for looking
+        }
+        // anything the peer sent is thrown away; its FIN ends the service
+        buffer.clear();
+        int length;
+        try {
+            length = socket.read(buffer);
+        } catch (NetSocketException e) {
+            return failed(e, work);
+        }
+        if (length < 0) {
+            close();
+            return work + 1;
+        }
+        return length > 0 ? work + 1 : work;
     }
 
     /** RFC 863: "simply throws away any data it receives". */

@@ -28,9 +28,9 @@ final class UdpService implements ServiceLoop.Service {
     private final DatagramSocket socket;
     private final Counters<ServiceStatistic> counters;
 
-    /** Which service: echo or discard (UDP and TCP alike). */
+    /** Which service: echo or discard (UDP and TCP alike), chargen (TCP only). */
     enum Kind {
-        ECHO("echo"), DISCARD("discard");
+        ECHO("echo"), DISCARD("discard"), CHARGEN("chargen");
 
         private final String label;
 

@@ -118,7 +118,7 @@ class BuiltinServicesTest {
         assertEquals(1572, services.counter(ServiceStatistic.DiscardBytes));
         assertNull(sockets.sent.poll(100, TimeUnit.MILLISECONDS));
         assertEquals(List.of("EchoDatagrams", "EchoBytes", "DiscardDatagrams", "DiscardBytes", "EchoTcpConnections",
-                "EchoTcpBytes", "DiscardTcpConnections", "DiscardTcpBytes", "Errors"),
+                "EchoTcpBytes", "DiscardTcpConnections", "DiscardTcpBytes", "ChargenTcpConnections", "ChargenTcpBytes", "Errors"),
                 List.copyOf(services.counters().keySet()));
         assertEquals("Services", services.protocol());
     }

@@ -322,6 +322,59 @@ class TcpServicesTest {
         assertTrue(squatter.isOpen());
     }
 
+    @Test
+    void chargenIsOffByDefault() {
+        start(ServiceSettings.DEFAULTS);
+        assertNull(sockets.listener(BuiltinServices.CHARGEN_PORT));
+    }
+
+    @Test
+    void chargenSendsTheRfc864PatternUntilThePeerCloses() throws Exception {
+        start(new ServiceSettings(false, false, false, false, 7, 9, true, 1919));
+        assertEquals(List.of("chargen on TCP port 1919"), services.tcpServices().stream().map(Object::toString).toList());
+        FakeStreamSocket peer = connect(1919);
+        byte[] stream = readBack(peer, 3 * Chargen.PERIOD + 1000);
+        // RFC 864's "popular pattern" as BSD inetd's chargen: 72 of the 95 printing characters
+        // from the first (space, code 32), then CR LF; each line starts one character further
+        assertEquals(" !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefg\r\n",
+                new String(stream, 0, Chargen.LINE_BYTES, java.nio.charset.StandardCharsets.US_ASCII));
+        assertEquals('!', stream[Chargen.LINE_BYTES]);
+        assertEquals('~', stream[94 * Chargen.LINE_BYTES], "the 95th line starts with the last character");
+        assertEquals(' ', stream[95 * Chargen.LINE_BYTES], "then the cycle starts again");
+        assertArrayEquals(Chargen.pattern(stream.length), stream);
+        peer.peerWrite(payload(5000, 3)); // thrown away
+        peer.peerShutdown();
+        eventually(() -> !peer.isOpen(), "closed when the peer closes");
+        assertEquals(1, services.counter(ServiceStatistic.ChargenTcpConnections));
+        assertEquals(0, services.counter(ServiceStatistic.Errors));
+    }
+
+    @Test
+    void chargenWritesWithoutAllocating() throws Exception {
+        start(new ServiceSettings(false, false, false, false, 7, 9, true, 19));
+        FakeStreamSocket peer = connect(19);
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long thread = services.thread().getId();
+        readBack(peer, 2_000_000);
+        long bytesBefore = services.counter(ServiceStatistic.ChargenTcpBytes);
+        long before = threads.getThreadAllocatedBytes(thread);
+        byte[] sink = new byte[4096];
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (services.counter(ServiceStatistic.ChargenTcpBytes) - bytesBefore < 40_000_000 && System.nanoTime() < deadline) {
+            synchronized (sockets) {
+                while (peer.outbound.size() > 0) {
+                    peer.outbound.get(sink, 0, Math.min(sink.length, peer.outbound.size()));
+                }
+                sockets.notifyAll();
+            }
+            Thread.onSpinWait();
+        }
+        long writes = (services.counter(ServiceStatistic.ChargenTcpBytes) - bytesBefore) / 4096; // fewer than the writes made
+        long allocated = threads.getThreadAllocatedBytes(thread) - before;
+        assertTrue(writes > 1000, writes + " writes");
+        assertTrue(allocated < writes, allocated + " bytes allocated for " + writes + " writes");
+    }
+
     /** ARCHITECTURE.md: nothing allocated per read (the fake allocates nothing per read either). */
     @Test
     void discardsAndEchoesWithoutAllocatingPerRead() throws Exception {
