@@ -56,6 +56,7 @@ final class Receiver {
                 // a ring trimmed while idle regrows to the window promised (BufferTuning)
                 c.tuning.ensureReceiveRoom(tcb.receiveBuffer.readable() + (long) Math.max(0, offset) + seg.payloadLength);
             }
+            measureReceiveMss(seg);
             int advanced = tcb.receiveBuffer.store(offset, seg.buffer, seg.payloadIndex, seg.payloadLength);
             stored = advanced >= 0;
             if (advanced > 0) {
@@ -114,19 +115,61 @@ final class Receiver {
 
     /**
      * RFC 1122 4.2.3.2 / RFC 9293 3.8.6.3, delayed ACK: acknowledge at once while in quick-ack
-     * mode (the connection's first segments, as Linux) or when two full-sized segments are
-     * unacknowledged; otherwise within {@link TcpConfig#DELAYED_ACK_NANOS}. Any segment we send
-     * carries the ACK and cancels the timer ({@link Sender#emit}).
+     * mode (the connection's first segments, as Linux) or when more than one full-sized segment
+     * is unacknowledged ("an ACK should be generated for at least every second full-sized
+     * segment"); otherwise within {@link TcpConfig#DELAYED_ACK_NANOS}. Full-sized is the
+     * peer's segment size as measured ({@link #measureReceiveMss}), as Linux's
+     * __tcp_ack_snd_check ({@code rcv_nxt - rcv_wup > icsk_ack.rcv_mss}): counted in our own
+     * MSS, a sender that never fills it (over a 64 KB loopback MTU) would be acknowledged
+     * only by the timer. Any segment we send carries the ACK and cancels the timer
+     * ({@link Sender#emit}).
      */
     void acknowledgeLater(long now) {
-        int receiveMss = Math.max(1, tcb.localMss - (tcb.timestamps ? 12 : 0));
         if (tcb.quickAcks > 0) {
             tcb.quickAcks--;
             sendAck();
-        } else if (Seq.distance(tcb.lastAckSent, tcb.rcvNxt) >= 2 * receiveMss) {
+        } else if (Seq.distance(tcb.lastAckSent, tcb.rcvNxt) > receiveMss()) {
             sendAck();
         } else if (tcb.delayedAckDeadline == 0) {
             tcb.delayedAckDeadline = now + TcpConfig.DELAYED_ACK_NANOS;
+        }
+    }
+
+    /** The peer's full-sized segment (Linux icsk_ack.rcv_mss), before any data: tcp_initialize_rcv_mss. */
+    int receiveMss() {
+        if (tcb.rcvMss == 0) {
+            // Linux tcp_initialize_rcv_mss: min(advmss, mss_cache, rcv_wnd / 2, TCP_MSS_DEFAULT 536), at least TCP_MIN_MSS 88
+            int hint = Math.min(Math.min(advertisedMss(), tcb.sendMss), 536);
+            hint = (int) Math.min(hint, Math.max(1, tcb.receiveBuffer.capacity() / 2));
+            return Math.max(hint, 88);
+        }
+        return tcb.rcvMss;
+    }
+
+    /** Our MSS less the options every segment carries: the largest payload the peer may send. */
+    private int advertisedMss() {
+        return Math.max(1, tcb.localMss - (tcb.timestamps ? 12 : 0));
+    }
+
+    /**
+     * Linux tcp_measure_rcv_mss: a payload at least the estimate raises it (up to our MSS); a
+     * smaller one lowers it only when two in a row have the same size and look full-sized (at
+     * least 536 bytes, or 88 without PSH: "if PSH is not set, packet should be full sized"),
+     * so the short tail of a write does not shrink it.
+     */
+    private void measureReceiveMss(Segment seg) {
+        int length = seg.payloadLength;
+        int estimate = receiveMss();
+        if (length >= estimate) {
+            tcb.rcvMss = Math.min(length, advertisedMss());
+            return;
+        }
+        tcb.rcvMss = estimate;
+        if (length >= 536 || length >= 88 && !seg.has(TcpHeader.PSH)) {
+            if (length == tcb.lastSegSize) {
+                tcb.rcvMss = length;
+            }
+            tcb.lastSegSize = length;
         }
     }
 
@@ -209,8 +252,42 @@ final class Receiver {
 
     /** min(Fr * RCV.BUFF, MSS) with Fr = 1/2 (RFC 9293 3.8.6.2.2, RFC 1122 4.2.3.3). */
     long swsThreshold() {
-        int receiveMss = Math.max(1, tcb.localMss - (tcb.timestamps ? 12 : 0));
-        return Math.min(tcb.receiveBuffer.capacity() / 2, receiveMss);
+        return Math.min(tcb.receiveBuffer.capacity() / 2, advertisedMss());
+    }
+
+    /**
+     * After the application read: whether the window opened enough to be worth a segment of
+     * its own (Linux tcp_cleanup_rbuf): only once what is left of the window advertised is at
+     * most half the largest window we could offer, and the window we would now offer is at
+     * least twice that ({@code 2 * rcv_window_now <= window_clamp}, {@code new_window >= 2 *
+     * rcv_window_now}); the update also obeys the silly-window rule of {@link #advertiseWindow}.
+     * A reader that keeps up is then never the cause of a segment: the data's ACKs carry
+     * the window (every second segment, {@link #acknowledgeLater}), where a test of "more
+     * than an MSS more" sends an update per segment read. A window that was shut (0) opens
+     * as soon as the silly-window rule lets it.
+     */
+    boolean windowUpdateDue() {
+        long now = receiveWindow();
+        if (2 * now > maxWindow()) {
+            return false;
+        }
+        long next = prospectiveWindow();
+        return next > now && next >= 2 * now;
+    }
+
+    /** The largest window we could advertise (Linux window_clamp): the buffer, within the scaled field. */
+    private long maxWindow() {
+        return Math.min(tcb.receiveBuffer.capacity(), 65535L << tcb.rcvWindowShift);
+    }
+
+    /** The window {@link #advertiseWindow} would offer now, from RCV.NXT, without offering it. */
+    private long prospectiveWindow() {
+        long window = tcb.receiveBuffer.window();
+        long advertised = receiveWindow();
+        if (window < advertised || window - advertised < swsThreshold()) {
+            return advertised;
+        }
+        return Math.min(window >>> tcb.rcvWindowShift, 65535) << tcb.rcvWindowShift;
     }
 
     /**

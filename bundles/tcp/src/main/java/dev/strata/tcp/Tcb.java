@@ -92,6 +92,15 @@ final class Tcb {
     // ---- acknowledgment and Nagle policy (RFC 1122 4.2.3.2, RFC 896) ------------------------------
     /** Data segments still to be acknowledged at once before delayed ACKs start (Linux quick-ack mode). */
     int quickAcks = TcpConfig.QUICK_ACKS;
+    /**
+     * The peer's segment size as we see it (Linux icsk_ack.rcv_mss, tcp_measure_rcv_mss): the
+     * largest payload received lately, at most our MSS; 0 until the first data segment. The
+     * delayed-ACK rule counts in it, so a sender that never fills our MSS (a loopback's 64 KB
+     * MSS) is still acknowledged every second segment.
+     */
+    int rcvMss;
+    /** The size of the last segment below {@link #rcvMss} (Linux icsk_ack.last_seg_size). */
+    int lastSegSize;
     /** TCP_NODELAY: Nagle's algorithm off. */
     boolean noDelay;
 

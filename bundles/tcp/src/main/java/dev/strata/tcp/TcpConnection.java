@@ -644,17 +644,13 @@ final class TcpConnection implements StreamConnection {
                 }
                 return tcb.finReceived ? -1 : 0;
             }
-            int before = r.window();
             n = r.read(into);
             long now = stack.scheduler.nanoTime();
             tuning.afterRead(now); // may grow the buffer: the window update below then offers it
             tuning.armTrim(now);
-            // a window update when the free space first exceeds the window advertised by the
-            // silly-window threshold, min(MSS, half the buffer) (RFC 9293 3.8.6.2.2): the same
-            // rule that lets advertiseWindow move the right edge, so the update is never silly
-            long threshold = receiver.swsThreshold();
-            long advertisedNow = receiver.receiveWindow();
-            if (tcb.state.receivesData() && before - advertisedNow < threshold && r.window() - advertisedNow >= threshold) {
+            // a window update only when it matters (RFC 9293 3.8.6.2.2 receiver SWS avoidance,
+            // Linux tcp_cleanup_rbuf): see Receiver.windowUpdateDue
+            if (tcb.state.receivesData() && receiver.windowUpdateDue()) {
                 receiver.sendAck();
             }
             armTimer();

@@ -492,6 +492,34 @@ class ConnectionTest {
         h.expectNothing(); // the timer went with the ACK
     }
 
+    /**
+     * Full-sized is the peer's segment size as measured (Linux tcp_measure_rcv_mss), not our
+     * MSS: a sender whose segments never fill our MSS (a loopback at 64 KB MTU) is still
+     * acknowledged every second segment, not by the 200 ms timer.
+     */
+    @Test
+    void everySecondSegmentOfThePeersSizeIsAcknowledgedAtOnceEvenBelowOurMss() throws Exception {
+        StreamConnection c = established();
+        useUpQuickAcks(c);
+        String chunk = "s".repeat(1000);
+        for (int i = 0; i < 3; i++) {
+            h.inject(seg(".").seq(peer).ack(ours).data(chunk));
+            h.expectNothing();
+            h.inject(seg(".").seq(peer + 1000).ack(ours).data(chunk));
+            peer += 2000;
+            h.expect(". seq " + u(ours) + " ack " + u(peer) + " win 65535"); // (a larger buffer than the field)
+        }
+        assertEquals(1000, ((TcpConnection) c).tcb.rcvMss);
+        // a short tail (PSH) does not lower the estimate; two full-looking segments of a new size do
+        h.inject(seg("P.").seq(peer).ack(ours).data("t".repeat(100)));
+        assertEquals(1000, ((TcpConnection) c).tcb.rcvMss);
+        h.inject(seg(".").seq(peer + 100).ack(ours).data("u".repeat(600)));
+        assertEquals(1000, ((TcpConnection) c).tcb.rcvMss);
+        h.inject(seg(".").seq(peer + 700).ack(ours).data("u".repeat(600)));
+        assertEquals(600, ((TcpConnection) c).tcb.rcvMss);
+        h.expect(". seq " + u(ours) + " ack " + u(peer + 1300) + " win 65535"); // 1300 > 600
+    }
+
     @Test
     void outOfOrderDataAndTheSegmentFillingTheHoleAreAcknowledgedAtOnce() throws Exception {
         StreamConnection c = established();

@@ -106,4 +106,47 @@ class SillyWindowTest {
         assertEquals(2830, c.read(big)); // the whole buffer free: an MSS and more, advertised
         h.expect(". seq 1000001 ack 7931 win 4000");
     }
+
+    /**
+     * A reader that keeps up costs no segment of its own (Linux tcp_cleanup_rbuf): the window
+     * rides on the data's ACKs, every second segment; an update goes alone only once the window
+     * left is at most half the largest and would at least double.
+     */
+    @Test
+    void readingDoesNotSendAWindowUpdatePerSegmentRead() throws Exception {
+        StreamConnection c = established(65535, 65535);
+        int seq = peer;
+        String full = "f".repeat(1460);
+        for (int i = 0; i < TcpConfig.QUICK_ACKS; i++) { // Linux's quick-ack mode first
+            h.inject(seg(".").seq(seq).ack(ours).data(full));
+            seq += 1460;
+            h.next();
+            assertEquals(1460, c.read(ByteBuffer.allocate(65535)));
+        }
+        for (int i = 0; i < 10; i++) {
+            h.inject(seg(".").seq(seq).ack(ours).data(full));
+            seq += 1460;
+            assertEquals(1460, c.read(ByteBuffer.allocate(65535)));
+            if (i % 2 == 1) {
+                h.expect(". seq 1000001 ack " + seq + " win 64075"); // sent before the read of the second
+            }
+            h.expectNothing();
+        }
+        // the reader stops: the window shrinks by the data
+        for (int i = 0; i < 26; i++) {
+            h.inject(seg(".").seq(seq).ack(ours).data(full));
+            seq += 1460;
+            if (i % 2 == 1) {
+                h.expect(". seq 1000001 ack " + seq + " win " + (65535 - 1460 * (i + 1)));
+            }
+        }
+        h.expectNothing();
+        assertEquals(10 * 1460, c.read(ByteBuffer.allocate(10 * 1460)));
+        h.expectNothing(); // 27575 of 65535 left: no update
+        assertEquals(8 * 1460, c.read(ByteBuffer.allocate(8 * 1460)));
+        h.expectNothing(); // 27575 left, 53855 free: not twice, no update
+        assertEquals(1460, c.read(ByteBuffer.allocate(1460)));
+        h.expect(". seq 1000001 ack " + seq + " win 55315"); // 55315 >= 2 x 27575: worth a segment
+        h.expectNothing();
+    }
 }
