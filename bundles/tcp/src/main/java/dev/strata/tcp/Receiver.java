@@ -9,6 +9,9 @@ package dev.strata.tcp;
  */
 final class Receiver {
 
+    /** The most one merged segment of Linux's GRO carries (GRO_LEGACY_MAX_SIZE, 64 KB): an ACK waits for no more. */
+    static final int GRO_MAX_BYTES = 65536;
+
     private final TcpConnection c;
     private final Tcb tcb;
     private final TcpStack stack;
@@ -129,7 +132,11 @@ final class Receiver {
             tcb.quickAcks--;
             sendAck();
         } else if (Seq.distance(tcb.lastAckSent, tcb.rcvNxt) > receiveMss()) {
-            sendAck();
+            // inside a link's receive batch the ACK goes once, at its end, for all the batch's
+            // in-order segments, up to what one GRO segment holds (Linux tcp_gro_receive: 64 KB)
+            if (Seq.distance(tcb.lastAckSent, tcb.rcvNxt) >= GRO_MAX_BYTES || !c.deferAck(now)) {
+                sendAck();
+            }
         } else if (tcb.delayedAckDeadline == 0) {
             tcb.delayedAckDeadline = now + TcpConfig.DELAYED_ACK_NANOS;
         }

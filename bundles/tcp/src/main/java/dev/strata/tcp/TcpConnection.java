@@ -3,6 +3,7 @@ package dev.strata.tcp;
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 
+import dev.strata.api.link.ReceiveBatch;
 import dev.strata.api.socket.NetSocketException;
 import dev.strata.api.socket.SocketError;
 import dev.strata.api.tcp.CongestionControl;
@@ -54,6 +55,12 @@ final class TcpConnection implements StreamConnection {
     final KeepAliveTimer keepAlive;
     final BufferTuning tuning;
     private final Runnable timerTask = this::onTimer;
+    /** Runs at the end of a link's receive batch ({@link #afterSegment}); allocated once. */
+    private final Runnable batchTask = this::batchEnded;
+    /** {@link #batchTask} waits in the current receive batch (guarded by this monitor). */
+    private boolean batchQueued;
+    /** An ACK the current receive batch owes (guarded by this monitor; {@link #deferAck}). */
+    private boolean ackAtBatchEnd;
     private Listener listener;
     private StreamEndpoint endpoint;
     CongestionControl congestionControl;
@@ -219,11 +226,70 @@ final class TcpConnection implements StreamConnection {
                 armTimer();
             }
         }
-        afterEvent();
+        afterSegment();
     }
 
+    /**
+     * After a segment: the segments built go at once (ACKs of out-of-order data, new data the
+     * ACK let go); inside a link's receive batch ({@link ReceiveBatch}) the application's
+     * READABLE / WRITABLE callbacks and the ACK of in-order data ({@link #deferAck}) wait
+     * for the batch's end, once per connection, as Linux's GRO gives TCP one merged segment
+     * to acknowledge and one sk_data_ready per NAPI batch: one wake-up of the reader and
+     * one ACK for many segments instead of one per segment.
+     */
+    private void afterSegment() {
+        ReceiveBatch batch = ReceiveBatch.current();
+        if (!batch.active()) {
+            afterEvent();
+            return;
+        }
+        stack.flush(outbox);
+        boolean now;
+        boolean queue = false;
+        synchronized (this) {
+            now = acceptPending || (events & (EVENT_CONNECTED | EVENT_CLOSED)) != 0;
+            if (!now && !batchQueued && (events != 0 || ackAtBatchEnd)) {
+                batchQueued = true;
+                queue = true;
+            }
+        }
+        if (now) {
+            afterEvent();
+        } else if (queue) {
+            batch.defer(batchTask);
+        }
+    }
 
+    /**
+     * Whether the ACK of in-order data may wait for the end of the receive batch in progress
+     * on this thread (then it is owed, with the delayed-ACK timer as a backstop); false when
+     * no batch is open.
+     */
+    boolean deferAck(long now) {
+        if (!ReceiveBatch.current().active()) {
+            return false;
+        }
+        ackAtBatchEnd = true;
+        if (tcb.delayedAckDeadline == 0) {
+            tcb.delayedAckDeadline = now + TcpConfig.DELAYED_ACK_NANOS;
+        }
+        return true;
+    }
 
+    /** The receive batch ended: the owed ACK (one for all its segments), then the callbacks. */
+    private void batchEnded() {
+        synchronized (this) {
+            batchQueued = false;
+            if (ackAtBatchEnd) {
+                ackAtBatchEnd = false;
+                if (!removed && tcb.state != TcpState.CLOSED && tcb.lastAckSent != tcb.rcvNxt) {
+                    receiver.sendAck();
+                }
+                armTimer();
+            }
+        }
+        afterEvent();
+    }
 
     /** RFC 9293 3.10.7.4: SYN-RECEIVED, ESTABLISHED, FIN-WAIT-1/2, CLOSE-WAIT, CLOSING, LAST-ACK, TIME-WAIT. */
     private void synchronizedStates(Segment seg, long now) {

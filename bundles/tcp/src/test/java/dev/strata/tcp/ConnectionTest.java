@@ -520,6 +520,56 @@ class ConnectionTest {
         h.expect(". seq " + u(ours) + " ack " + u(peer + 1300) + " win 65535"); // 1300 > 600
     }
 
+    /**
+     * Inside a link's receive batch (dev.strata.api.link.ReceiveBatch, as Linux's NAPI poll
+     * with GRO) the in-order segments are acknowledged once, at the batch's end, and the
+     * application hears READABLE once; out-of-order data is still acknowledged at once.
+     */
+    @Test
+    void aReceiveBatchIsAcknowledgedOnceAtItsEndAndWakesTheReaderOnce() throws Exception {
+        StreamConnection c = established();
+        useUpQuickAcks(c);
+        acceptor.endpoint.events.clear();
+        String full = "f".repeat(1460);
+        dev.strata.api.link.ReceiveBatch batch = dev.strata.api.link.ReceiveBatch.current();
+        batch.begin();
+        try {
+            for (int i = 0; i < 10; i++) {
+                h.inject(seg(".").seq(peer).ack(ours).data(full));
+                peer += 1460;
+            }
+            h.expectNothing();
+            assertEquals(List.of(), acceptor.endpoint.events);
+            h.inject(seg(".").seq(peer + 1460).ack(ours).data(full)); // a hole: acknowledged now
+            h.expect(". seq " + u(ours) + " ack " + u(peer) + " win " + (65535 - 0));
+        } finally {
+            batch.end();
+        }
+        h.expectNothing(); // the out-of-order segment's ACK covered the batch
+        assertEquals(List.of("readable"), acceptor.endpoint.events);
+        assertEquals(14_600, c.readable());
+        acceptor.endpoint.events.clear();
+        h.inject(seg(".").seq(peer).ack(ours).data(full)); // fills the hole: at once
+        h.expect(". seq " + u(ours) + " ack " + u(peer + 2920) + " win " + (65535 - 0));
+        TcpHarness.read(c);
+        ((TcpConnection) c).tcb.quickAcks = 0; // (the hole started quick-ack mode again)
+        batch.begin();
+        try {
+            for (int i = 0; i < 60; i++) { // more than 64 KB: one ACK on the way, as GRO's limit
+                h.inject(seg(".").seq(peer + 2920 + 1460 * i).ack(ours).data(full));
+            }
+            // (the 128 KB receive buffer holds the unread data: 131072 - 45 x 1460 free)
+            h.expect(". seq " + u(ours) + " ack " + u(peer + 2920 + 1460 * 45) + " win 65372");
+            h.expectNothing();
+        } finally {
+            batch.end();
+        }
+        h.expect(". seq " + u(ours) + " ack " + u(peer + 2920 + 1460 * 60) + " win 43472");
+        h.expectNothing();
+        h.advance(1000);
+        h.expectNothing(); // the delayed-ACK backstop went with the batch's ACK
+    }
+
     @Test
     void outOfOrderDataAndTheSegmentFillingTheHoleAreAcknowledgedAtOnce() throws Exception {
         StreamConnection c = established();

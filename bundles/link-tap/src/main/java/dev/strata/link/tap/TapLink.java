@@ -17,6 +17,7 @@ import dev.strata.api.buffer.PacketBuffer;
 import dev.strata.api.link.Link;
 import dev.strata.api.link.LinkReceiver;
 import dev.strata.api.link.LinkStatistics;
+import dev.strata.api.link.ReceiveBatch;
 
 /**
  * A link over an open Linux TAP file descriptor.
@@ -24,7 +25,8 @@ import dev.strata.api.link.LinkStatistics;
  * <p>Receive: one reader thread ({@code strata-tap-NAME}) polls the TAP descriptor and an
  * eventfd (written by {@link #close()} to wake it); when the TAP is readable it drains it with
  * read(2) until EAGAIN, each frame into a pooled buffer that goes to the current receiver on
- * this thread. Transmit: write(2) from the caller's thread, one frame per call (a TAP
+ * this thread, in {@link ReceiveBatch}es of at most {@value #BATCH_FRAMES} frames (what the
+ * layers above defer to a batch's end runs on this thread as it ends). Transmit: write(2) from the caller's thread, one frame per call (a TAP
  * descriptor takes exactly one frame per write). Both use directly mapped calls on the
  * buffers' native addresses, resolved once per buffer, so nothing is allocated per packet.
  *
@@ -38,6 +40,11 @@ final class TapLink implements Link {
     static final int ETHERNET_HEADER = 14;
     /** How long close() waits for the reader thread (it may be inside a receiver). */
     static final long CLOSE_WAIT_MILLIS = 2000;
+    /**
+     * Frames per receive batch ({@link ReceiveBatch}): as Linux's NAPI weight (64), so that what
+     * layers above defer to a batch's end (an ACK, an application's wake-up) waits for no more.
+     */
+    static final int BATCH_FRAMES = 64;
     /** Read failures in a row, other than EAGAIN, after which the device is given up as gone. */
     static final int MAX_CONSECUTIVE_ERRORS = 100;
 
@@ -242,37 +249,50 @@ final class TapLink implements Link {
                 if ((revents & TapIo.POLLIN) == 0) {
                     continue;
                 }
-                // Drain: one read(2) per frame until the queue is empty (EAGAIN).
-                while (open) {
-                    if (spare == null) {
-                        spare = allocate();
-                    }
-                    int start = spare.start();
-                    long n = TapIo.read(tunFd, address(spare) + start, spare.capacity() - start);
-                    if (n <= 0) {
-                        int errno = n < 0 ? Native.getLastError() : 0;
-                        if (errno == LibC.EAGAIN) {
-                            errors = 0;
+                // Drain: one read(2) per frame until the queue is empty (EAGAIN), in batches of
+                // at most BATCH_FRAMES whose end runs what the layers above deferred to it
+                ReceiveBatch batch = ReceiveBatch.current();
+                batch.begin();
+                int inBatch = 0;
+                try {
+                    while (open) {
+                        if (spare == null) {
+                            spare = allocate();
+                        }
+                        int start = spare.start();
+                        long n = TapIo.read(tunFd, address(spare) + start, spare.capacity() - start);
+                        if (n <= 0) {
+                            int errno = n < 0 ? Native.getLastError() : 0;
+                            if (errno == LibC.EAGAIN) {
+                                errors = 0;
+                                break;
+                            }
+                            if (errno == LibC.EINTR) {
+                                continue;
+                            }
+                            statistics.receiveError();
+                            if (++errors >= MAX_CONSECUTIVE_ERRORS) {
+                                return;
+                            }
                             break;
                         }
-                        if (errno == LibC.EINTR) {
-                            continue;
+                        errors = 0;
+                        if (busyPollNanos > 0) {
+                            lastFrame = System.nanoTime();
+                            spinning = true;
                         }
-                        statistics.receiveError();
-                        if (++errors >= MAX_CONSECUTIVE_ERRORS) {
-                            return;
+                        PacketBuffer frame = spare;
+                        spare = null;
+                        frame.region(start, start + (int) n);
+                        deliver(frame, (int) n);
+                        if (++inBatch == BATCH_FRAMES) {
+                            inBatch = 0;
+                            batch.end();
+                            batch.begin();
                         }
-                        break;
                     }
-                    errors = 0;
-                    if (busyPollNanos > 0) {
-                        lastFrame = System.nanoTime();
-                        spinning = true;
-                    }
-                    PacketBuffer frame = spare;
-                    spare = null;
-                    frame.region(start, start + (int) n);
-                    deliver(frame, (int) n);
+                } finally {
+                    batch.end();
                 }
             }
         } catch (Throwable t) {
