@@ -14,7 +14,8 @@ Complements tcp_peer.py (send, echo-check, sink, hold), which it does not change
                                              and close each connection at once, until killed
   tcp-bench-peer.py rr HOST PORT COUNT       one connection, TCP_NODELAY: COUNT times send one
                                              byte and read it back (after WARMUP round trips not
-                                             counted); print "rr N median_us M p99_us P mean_us A"
+                                             counted); print "rr N median_us M p99_us P mean_us A
+                                             p90_us Q max_us X over_1ms K"
   tcp-bench-peer.py echo-server HOST PORT    listen, print "listening", echo every connection
                                              (one at a time, TCP_NODELAY) until killed
 """
@@ -93,7 +94,10 @@ def rr(host, port, count):
     median = samples[len(samples) // 2] / 1000
     p99 = samples[min(len(samples) - 1, (len(samples) * 99) // 100)] / 1000
     mean = sum(samples) / len(samples) / 1000
-    print("rr %d median_us %.1f p99_us %.1f mean_us %.1f" % (count, median, p99, mean), flush=True)
+    p90 = samples[(len(samples) * 90) // 100] / 1000
+    slow = sum(1 for x in samples if x > 1_000_000)
+    print("rr %d median_us %.1f p99_us %.1f mean_us %.1f p90_us %.1f max_us %.1f over_1ms %d"
+          % (count, median, p99, mean, p90, samples[-1] / 1000, slow), flush=True)
     return 0
 
 
