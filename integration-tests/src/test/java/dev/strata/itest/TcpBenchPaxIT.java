@@ -87,6 +87,8 @@ import dev.strata.itest.support.Prerequisites;
 public class TcpBenchPaxIT {
 
     static final String ENABLE = "strata.tcp.bench";
+    /** Optional: the TAP driver's busyPollMicros for this run (default: the driver's own, 5000). */
+    static final String BUSY_POLL = "strata.tcp.bench.busyPollMicros";
     private static final String TAP = "stbench6";
     private static final String STACK = "198.18.6.1";
     private static final String KERNEL = "198.18.6.2";
@@ -168,6 +170,11 @@ public class TcpBenchPaxIT {
             ns.exec(10, "sysctl", "-w", "net.ipv6.conf.all.disable_ipv6=1");
             ns.exec(10, "sysctl", "-w", "net.ipv6.conf.default.disable_ipv6=1");
             ns.exec(10, "ip", "link", "set", "lo", "up").orFail();
+        }
+        String busyPoll = System.getProperty(BUSY_POLL);
+        if (busyPoll != null) {
+            configure("dev.strata.link.tap", "busyPollMicros", Integer.valueOf(busyPoll));
+            Thread.sleep(1000); // DS applies it (to links opened from then on)
         }
         interfaces.configure(new InterfaceConfig(TAP, Ipv4Address.parse(STACK), 24, 1500, LinkRequest.ANY_MAC, k.name()));
         k.exec(10, "ip", "addr", "add", KERNEL + "/24", "dev", TAP).orFail();
@@ -390,6 +397,27 @@ public class TcpBenchPaxIT {
             line.append((char) c);
         }
         return c < 0 && line.length() == 0 ? null : line.toString();
+    }
+
+    /**
+     * Sets one property of configuration {@code pid} through Config Admin, by reflection (the
+     * probe does not compile against org.osgi.service.cm).
+     */
+    private void configure(String pid, String key, Object value) throws Exception {
+        org.osgi.framework.ServiceReference<?> reference = context.getServiceReference("org.osgi.service.cm.ConfigurationAdmin");
+        assertNotNull("no ConfigurationAdmin", reference);
+        Object admin = context.getService(reference);
+        try {
+            Class<?> adminType = Class.forName("org.osgi.service.cm.ConfigurationAdmin", false, admin.getClass().getClassLoader());
+            Object configuration = adminType.getMethod("getConfiguration", String.class, String.class).invoke(admin, pid, "?");
+            Class<?> configurationType = Class.forName("org.osgi.service.cm.Configuration", false, admin.getClass().getClassLoader());
+            java.util.Hashtable<String, Object> properties = new java.util.Hashtable<>();
+            properties.put(key, value);
+            configurationType.getMethod("update", java.util.Dictionary.class).invoke(configuration, properties);
+            System.out.println("TcpBenchPaxIT: " + pid + " " + key + "=" + value);
+        } finally {
+            context.ungetService(reference);
+        }
     }
 
     /** Prints the kernel's view ({@code ss -tni} in {@code ns}: windows, cwnd, RTT) one second from now. */
