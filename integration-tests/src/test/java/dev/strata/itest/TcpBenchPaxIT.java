@@ -240,9 +240,28 @@ public class TcpBenchPaxIT {
     }
 
     /** {@code head -c NM /dev/zero | socat OPTIONS -u - TCP:HOST:9} in {@code ns}, timed by the shell; Gbit/s. */
-    private static double socatInto(NetNs ns, String host, int megabytes, String socatOptions) {
-        Exec.Result r = ns.exec(300, "sh", "-c", "start=$(date +%s%N); head -c " + megabytes + "M /dev/zero | socat " + socatOptions + " -u - TCP:" + host
-                + ":9 || exit 1; end=$(date +%s%N); echo nanos $((end - start))");
+    private double socatInto(NetNs ns, String host, int megabytes, String socatOptions) throws InterruptedException {
+        // a transfer that stalls: the kernel's view and the stack's counters at 60 s, before the timeout ends it
+        Map<String, Long> countersBefore = tcpCounters();
+        Thread watchdog = new Thread(() -> {
+            try {
+                Thread.sleep(60_000);
+                System.out.println("TcpBenchPaxIT: STALL? " + megabytes + " MB to " + host + " still running after 60 s; the kernel's view:\n"
+                        + ns.exec(10, "ss", "-tnie").output + ns.exec(10, "ip", "-s", "link").output
+                        + "the stack's Tcp counters that moved: " + moved(countersBefore, tcpCounters()));
+            } catch (InterruptedException e) {
+                // finished in time
+            }
+        }, "tcp-bench-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
+        Exec.Result r;
+        try {
+            r = ns.exec(120, "sh", "-c", "start=$(date +%s%N); head -c " + megabytes + "M /dev/zero | socat " + socatOptions + " -u - TCP:" + host
+                    + ":9 || exit 1; end=$(date +%s%N); echo nanos $((end - start))");
+        } finally {
+            watchdog.interrupt();
+        }
         assertEquals("socat to " + host + ": " + r, 0, r.exitCode);
         Matcher m = NANOS.matcher(r.output);
         assertTrue(r.output, m.find());
@@ -263,7 +282,7 @@ public class TcpBenchPaxIT {
         double kernel;
         try {
             assertEquals("the kernel's sink", "listening", firstLine(sink));
-            Exec.Result source = a.exec(300, "python3", bench.toString(), "source", REF_B, "5001", String.valueOf(BULK_MB * 1048576L));
+            Exec.Result source = a.exec(120, "python3", bench.toString(), "source", REF_B, "5001", String.valueOf(BULK_MB * 1048576L));
             assertEquals("source: " + source, 0, source.exitCode);
             kernel = sinkGbits(sink, BULK_MB);
         } finally {
@@ -341,7 +360,7 @@ public class TcpBenchPaxIT {
     }
 
     private double connrate(NetNs ns, String host, int port) {
-        Exec.Result r = ns.exec(300, "python3", bench.toString(), "connrate", host, String.valueOf(port), String.valueOf(CONNECTS));
+        Exec.Result r = ns.exec(120, "python3", bench.toString(), "connrate", host, String.valueOf(port), String.valueOf(CONNECTS));
         assertEquals("connrate: " + r, 0, r.exitCode);
         Matcher m = CONNRATE.matcher(r.output);
         assertTrue(r.output, m.find());
@@ -351,7 +370,12 @@ public class TcpBenchPaxIT {
     // ---- (d) latency ----------------------------------------------------------------------------
 
     private String latency(NetNs k, NetNs a, NetNs b) throws Exception {
+        long[] gcBefore = gcCountAndMillis();
+        Map<String, Long> threadsBefore = threadCpuNanos();
         double[] stack = rr(k, STACK, 7);
+        long[] gcAfter = gcCountAndMillis();
+        System.out.println("TcpBenchPaxIT: during the stack's round trips: " + (gcAfter[0] - gcBefore[0]) + " collections, "
+                + (gcAfter[1] - gcBefore[1]) + " ms of GC; busiest threads: " + busiestThreads(threadsBefore, threadCpuNanos(), 4));
         Process server = background(b, "python3", bench.toString(), "echo-server", REF_B, "7");
         double[] kernel;
         try {
@@ -367,7 +391,7 @@ public class TcpBenchPaxIT {
     }
 
     private double[] rr(NetNs ns, String host, int port) {
-        Exec.Result r = ns.exec(300, "python3", bench.toString(), "rr", host, String.valueOf(port), String.valueOf(ROUND_TRIPS));
+        Exec.Result r = ns.exec(120, "python3", bench.toString(), "rr", host, String.valueOf(port), String.valueOf(ROUND_TRIPS));
         assertEquals("rr: " + r, 0, r.exitCode);
         Matcher m = RR.matcher(r.output);
         assertTrue(r.output, m.find());
@@ -485,6 +509,17 @@ public class TcpBenchPaxIT {
             }
         }
         return total;
+    }
+
+    /** Collections and their milliseconds so far, over every collector of this JVM. */
+    static long[] gcCountAndMillis() {
+        long count = 0;
+        long millis = 0;
+        for (java.lang.management.GarbageCollectorMXBean gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            count += Math.max(0, gc.getCollectionCount());
+            millis += Math.max(0, gc.getCollectionTime());
+        }
+        return new long[] {count, millis};
     }
 
     /** CPU time (ns) of each live thread of this JVM, by "tid name" (/proc/self/task). */
