@@ -165,7 +165,8 @@ final class Receiver {
      * so the short tail of a write does not shrink it.
      */
     private void measureReceiveMss(Segment seg) {
-        int length = seg.payloadLength;
+        // a merged (GSO) segment counts by the segments it was made of: "len = gso_size ?: skb->len"
+        int length = seg.gsoSize > 0 ? Math.min(seg.gsoSize, seg.payloadLength) : seg.payloadLength;
         int estimate = receiveMss();
         if (length >= estimate) {
             tcb.rcvMss = Math.min(length, advertisedMss());

@@ -21,6 +21,8 @@ final class Segment {
     PacketBuffer buffer;
     int payloadIndex;
     int payloadLength;
+    /** The segment size of a merged (GSO) segment from the link, else 0 (PacketBuffer#gsoSize). */
+    int gsoSize;
     final TcpOptions options = new TcpOptions();
 
     boolean has(int flag) {

@@ -570,6 +570,25 @@ class ConnectionTest {
         h.expectNothing(); // the delayed-ACK backstop went with the batch's ACK
     }
 
+    /**
+     * A merged segment from a TAP with offloads (Linux GSO): its checksum is the local kernel's
+     * to vouch for (CHECKSUM_PARTIAL: the field holds only part of the sum), and the delayed-ACK
+     * rule counts in the segments it was made of (tcp_measure_rcv_mss: gso_size).
+     */
+    @Test
+    void aMergedSegmentFromTheLinkIsTakenWithoutItsChecksumAndCountsByItsSegmentSize() throws Exception {
+        StreamConnection c = established();
+        useUpQuickAcks(c);
+        String big = "g".repeat(14_600);
+        h.inject(seg(".").seq(peer).ack(ours).data(big).corrupt().offloaded(1460));
+        h.expect(". seq " + u(ours) + " ack " + u(peer + 14_600) + " win 65535"); // 14600 > 1460: at once
+        assertEquals(1460, ((TcpConnection) c).tcb.rcvMss);
+        assertEquals(0, h.counter(TcpStatistic.IN_CSUM_ERRORS));
+        assertEquals(big, TcpHarness.read(c));
+        h.inject(seg(".").seq(peer + 14_600).ack(ours).data("x").corrupt()); // not vouched for: dropped
+        assertEquals(1, h.counter(TcpStatistic.IN_CSUM_ERRORS));
+    }
+
     @Test
     void outOfOrderDataAndTheSegmentFillingTheHoleAreAcknowledgedAtOnce() throws Exception {
         StreamConnection c = established();

@@ -199,6 +199,10 @@ final class TcpHarness {
         final TcpOptions options = new TcpOptions();
         byte[] payload = new byte[0];
         boolean corrupt;
+        /** The link vouches for the checksum (PacketBuffer#checksumVerified). */
+        boolean verified;
+        /** A merged segment's segment size (PacketBuffer#gsoSize). */
+        int gsoSize;
 
         In(String flags) {
             for (char c : flags.toCharArray()) {
@@ -270,6 +274,13 @@ final class TcpHarness {
             corrupt = true;
             return this;
         }
+
+        /** As a TAP with offloads hands it over: checksum vouched for, and merged of segments of {@code size}. */
+        In offloaded(int size) {
+            verified = true;
+            gsoSize = size;
+            return this;
+        }
     }
 
     static In seg(String flags) {
@@ -281,7 +292,7 @@ final class TcpHarness {
         boolean syn = (in.flags & TcpHeader.SYN) != 0;
         int optionLength = in.options.length(syn);
         int length = 20 + optionLength + in.payload.length;
-        PacketBuffer b = pool.allocate();
+        PacketBuffer b = pool.allocate(14 + 20 + length);
         b.append(14);
         int ipAt = b.append(20);
         b.putU8(ipAt, 0x45);
@@ -301,6 +312,8 @@ final class TcpHarness {
         b.networkOffset(ipAt);
         b.region(at, at + length);
         b.transportOffset(at);
+        b.checksumVerified(in.verified);
+        b.gsoSize(in.gsoSize);
         (redirect != null ? redirect : stack).receive(b);
     }
 

@@ -35,6 +35,8 @@ public final class PacketBuffer {
     private int networkOffset = -1;
     private int transportOffset = -1;
     private NetworkInterface inputInterface;
+    private boolean checksumVerified;
+    private int gsoSize;
     private boolean free;
 
     PacketBuffer(ByteBuffer memory, BufferPool pool, int defaultHeadroom) {
@@ -52,6 +54,8 @@ public final class PacketBuffer {
         networkOffset = -1;
         transportOffset = -1;
         inputInterface = null;
+        checksumVerified = false;
+        gsoSize = 0;
         return this;
     }
 
@@ -200,6 +204,33 @@ public final class PacketBuffer {
 
     public void inputInterface(NetworkInterface networkInterface) {
         inputInterface = networkInterface;
+    }
+
+    /**
+     * True when the link vouches for the transport checksum of a received packet, as Linux's
+     * CHECKSUM_UNNECESSARY (a device that verified it) or CHECKSUM_PARTIAL (a packet from the
+     * local kernel, whose checksum field holds only the pseudo-header's sum): the transport
+     * then does not verify it. False by default: every layer verifies.
+     */
+    public boolean checksumVerified() {
+        return checksumVerified;
+    }
+
+    public void checksumVerified(boolean verified) {
+        checksumVerified = verified;
+    }
+
+    /**
+     * For a received packet that is several TCP segments merged (Linux's GSO/GRO, from a TAP
+     * with TSO offload): the size of the segments it was made of, as skb_shinfo's gso_size;
+     * 0 for an ordinary packet.
+     */
+    public int gsoSize() {
+        return gsoSize;
+    }
+
+    public void gsoSize(int size) {
+        gsoSize = size;
     }
 
     // ---- absolute access, network byte order ---------------------------------------------

@@ -21,6 +21,14 @@ final class Ifreq {
     static final int TUNSETIFF = 0x400454ca;
     static final short IFF_TAP = 0x0002;
     static final short IFF_NO_PI = 0x1000;
+    /** Every frame read or written is preceded by a struct virtio_net_hdr ({@link VirtioNetHeader}). */
+    static final short IFF_VNET_HDR = 0x4000;
+    /** _IOW('T', 208, unsigned int): the offloads the reader accepts (linux/if_tun.h). */
+    static final int TUNSETOFFLOAD = 0x400454d0;
+    /** The reader takes frames whose checksum is left to it (TUN_F_CSUM). */
+    static final int TUN_F_CSUM = 0x01;
+    /** The reader takes TCP/IPv4 frames of up to 64 KB to be segmented (TUN_F_TSO4). */
+    static final int TUN_F_TSO4 = 0x02;
 
     /** linux/sockios.h */
     static final int SIOCGIFFLAGS = 0x8913;

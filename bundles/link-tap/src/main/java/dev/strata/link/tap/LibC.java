@@ -56,6 +56,9 @@ public interface LibC extends Library {
 
     int ioctl(int fd, NativeLong request, byte[] argument) throws LastErrorException;
 
+    /** An ioctl whose argument is a value, not a pointer (TUNSETOFFLOAD). */
+    int ioctl(int fd, NativeLong request, NativeLong argument) throws LastErrorException;
+
     int setns(int fd, int nstype) throws LastErrorException;
 
     int socket(int domain, int type, int protocol) throws LastErrorException;

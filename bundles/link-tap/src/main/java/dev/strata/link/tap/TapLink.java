@@ -45,6 +45,8 @@ final class TapLink implements Link {
      * layers above defer to a batch's end (an ACK, an application's wake-up) waits for no more.
      */
     static final int BATCH_FRAMES = 64;
+    /** The largest IPv4 datagram, which is what a GSO packet from the kernel can be. */
+    static final int MAX_GSO_DATAGRAM = 65535;
     /** Read failures in a row, other than EAGAIN, after which the device is given up as gone. */
     static final int MAX_CONSECUTIVE_ERRORS = 100;
 
@@ -55,6 +57,7 @@ final class TapLink implements Link {
     private final int eventFd;
     private final BufferPool pool;
     private final boolean largeFrames;
+    private final boolean vnetHeader;
     private final LinkStatistics statistics = new LinkStatistics();
     private final Consumer<TapLink> onClose;
     private final Thread reader;
@@ -88,14 +91,25 @@ final class TapLink implements Link {
      */
     TapLink(String name, long macAddress, int mtu, int tunFd, BufferPool pool, Consumer<TapLink> onClose, long busyPollNanos)
             throws IOException {
+        this(name, macAddress, mtu, tunFd, pool, onClose, busyPollNanos, false);
+    }
+
+    /**
+     * @param vnetHeader the descriptor was attached with IFF_VNET_HDR: every frame read or
+     *     written carries a {@link VirtioNetHeader} first (offloads; {@link TapOpener})
+     */
+    TapLink(String name, long macAddress, int mtu, int tunFd, BufferPool pool, Consumer<TapLink> onClose, long busyPollNanos,
+            boolean vnetHeader) throws IOException {
         this.busyPollNanos = busyPollNanos;
+        this.vnetHeader = vnetHeader;
         this.name = name;
         this.macAddress = macAddress;
         this.mtu = mtu;
         this.tunFd = tunFd;
         this.pool = pool;
         this.onClose = onClose;
-        this.largeFrames = mtu + ETHERNET_HEADER > pool.frameCapacity();
+        // with offloads the kernel hands over TCP segments of up to 64 KB
+        this.largeFrames = vnetHeader || mtu + ETHERNET_HEADER > pool.frameCapacity();
         try {
             this.eventFd = LibC.get().eventfd(0, LibC.EFD_NONBLOCK | LibC.EFD_CLOEXEC);
         } catch (LastErrorException e) {
@@ -156,12 +170,22 @@ final class TapLink implements Link {
                 statistics.transmitError();
                 return false;
             }
+            if (vnetHeader) {
+                // nothing offloaded on the way out: an all-zero header (VIRTIO_NET_HDR_GSO_NONE)
+                if (frame.headroom() < VirtioNetHeader.LENGTH) {
+                    statistics.transmitError();
+                    return false;
+                }
+                int at = frame.prepend(VirtioNetHeader.LENGTH);
+                frame.fill(at, VirtioNetHeader.LENGTH, 0);
+                length += VirtioNetHeader.LENGTH;
+            }
             long written = TapIo.write(tunFd, address(frame) + frame.start(), length);
             if (written != length) {
                 statistics.transmitError();
                 return false;
             }
-            statistics.transmitted(length);
+            statistics.transmitted(vnetHeader ? length - VirtioNetHeader.LENGTH : length);
             return true;
         } finally {
             transmitting.decrementAndGet();
@@ -284,7 +308,12 @@ final class TapLink implements Link {
                         PacketBuffer frame = spare;
                         spare = null;
                         frame.region(start, start + (int) n);
-                        deliver(frame, (int) n);
+                        if (vnetHeader && !VirtioNetHeader.apply(frame)) {
+                            statistics.receiveError();
+                            frame.release();
+                            continue;
+                        }
+                        deliver(frame, frame.length());
                         if (++inBatch == BATCH_FRAMES) {
                             inBatch = 0;
                             batch.end();
@@ -323,6 +352,10 @@ final class TapLink implements Link {
     }
 
     private PacketBuffer allocate() {
+        if (vnetHeader) {
+            // a GSO packet: up to 64 KB of IPv4 datagram behind its Ethernet and virtio headers
+            return pool.allocate(Math.max(mtu, MAX_GSO_DATAGRAM) + ETHERNET_HEADER + VirtioNetHeader.LENGTH);
+        }
         return largeFrames ? pool.allocate(mtu + ETHERNET_HEADER) : pool.allocate();
     }
 

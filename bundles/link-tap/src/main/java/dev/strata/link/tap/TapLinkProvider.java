@@ -40,6 +40,11 @@ public final class TapLinkProvider implements LinkProvider {
         @AttributeDefinition(description = "Microseconds the reader keeps polling without sleeping after the last frame "
                 + "(like net.core.busy_poll): lower latency while traffic flows, one core busy meanwhile; 0 to always sleep")
         int busyPollMicros() default DEFAULT_BUSY_POLL_MICROS;
+
+        @AttributeDefinition(description = "Checksum and TCP segmentation offload with the kernel (IFF_VNET_HDR, "
+                + "TUN_F_CSUM | TUN_F_TSO4, as QEMU's virtio-net): the kernel hands over TCP segments of up to 64 KB "
+                + "and leaves checksums of its own packets undone")
+        boolean offload() default true;
     }
 
     /**
@@ -50,6 +55,7 @@ public final class TapLinkProvider implements LinkProvider {
 
     private final BufferPool bufferPool;
     private volatile long busyPollNanos;
+    private volatile boolean offload;
     private final Set<TapLink> links = ConcurrentHashMap.newKeySet();
     private volatile boolean active = true;
 
@@ -68,6 +74,7 @@ public final class TapLinkProvider implements LinkProvider {
     @Modified
     void modified(Config config) {
         busyPollNanos = TimeUnit.MICROSECONDS.toNanos(Math.max(0, config.busyPollMicros()));
+        offload = config.offload();
     }
 
     @Override
@@ -75,12 +82,13 @@ public final class TapLinkProvider implements LinkProvider {
         if (!active) {
             throw stopped(request);
         }
-        TapOpener.Opened opened = TapOpener.open(request);
+        TapOpener.Opened opened = TapOpener.open(request, offload);
         // The stack's own address; the kernel side of the TAP has a MAC of its own.
         long mac = request.macAddress() == LinkRequest.ANY_MAC
                 ? MacAddress.randomLocal()
                 : request.macAddress() & 0xffff_ffff_ffffL;
-        TapLink link = new TapLink(request.name(), mac, opened.mtu(), opened.fd(), bufferPool, links::remove, busyPollNanos);
+        TapLink link = new TapLink(request.name(), mac, opened.mtu(), opened.fd(), bufferPool, links::remove, busyPollNanos,
+                opened.offload());
         links.add(link);
         if (!active) {
             link.close();

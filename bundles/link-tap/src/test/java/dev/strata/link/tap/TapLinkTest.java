@@ -120,6 +120,11 @@ class TapLinkTest {
             }
 
             @Override
+            public boolean offload() {
+                return false;
+            }
+
+            @Override
             public Class<? extends java.lang.annotation.Annotation> annotationType() {
                 return TapLinkProvider.Config.class;
             }
@@ -166,6 +171,42 @@ class TapLinkTest {
         assertNotNull(reply, "the kernel did not answer our ARP request");
         assertEquals(mac, readMac(reply, 0), "reply addressed to our MAC");
         assertTrue(link.statistics().rxPackets() >= 1);
+    }
+
+    /** IFF_VNET_HDR with offloads: the virtio_net_hdr goes on and comes off inside the link. */
+    @Test
+    void withOffloadsTheVirtioHeaderStaysInsideTheLink() throws Exception {
+        provider.deactivate();
+        provider = new TapLinkProvider(pool, new TapLinkProvider.Config() {
+            @Override
+            public int busyPollMicros() {
+                return 0;
+            }
+
+            @Override
+            public boolean offload() {
+                return true;
+            }
+
+            @Override
+            public Class<? extends java.lang.annotation.Annotation> annotationType() {
+                return TapLinkProvider.Config.class;
+            }
+        });
+        String device = nextDevice();
+        long mac = 0x02_5a_00_00_00_03L;
+        Link link = provider.open(new LinkRequest(device, 0, mac, NETNS));
+        Recorder recorder = new Recorder();
+        link.setReceiver(recorder);
+        giveKernelSideAnAddress(device);
+        long kernelRxBefore = kernelCounter(device, "rx_packets");
+        assertTrue(link.transmit(arpRequest(mac, STACK_IP, KERNEL_IP)));
+        assertEquals(42, link.statistics().txBytes());
+        assertEquals(kernelRxBefore + 1, kernelCounter(device, "rx_packets"));
+        byte[] reply = recorder.await(frame -> etherType(frame) == 0x0806 && opcode(frame) == 2
+                && matches(frame, 28, KERNEL_IP));
+        assertNotNull(reply, "the kernel did not answer our ARP request");
+        assertEquals(mac, readMac(reply, 0), "reply addressed to our MAC, no header in front");
     }
 
     @Test
