@@ -370,6 +370,10 @@ public final class Ipv4Layer implements EtherTypeHandler, Ipv4Output, Statistics
         if (total <= mtu) {
             return transmit(nif, nextHop, payload);
         }
+        if (payload.gsoSize() > 0 && total <= nif.link().gsoMaxSize()) {
+            // TSO: the link's device cuts it into segments of gsoSize (Linux's GSO path)
+            return transmit(nif, nextHop, payload);
+        }
         if (dontFragment) {
             // RFC 1191: the caller learns EMSGSIZE; a too-large DF datagram never leaves.
             counters.increment(IpCounter.FragFails);
@@ -458,6 +462,12 @@ public final class Ipv4Layer implements EtherTypeHandler, Ipv4Output, Statistics
     public int mtuFor(int destination) {
         NetworkInterface nif = outgoing(destination);
         return nif == null ? 0 : nif.mtu();
+    }
+
+    @Override
+    public int gsoMaxSizeFor(int destination) {
+        NetworkInterface nif = outgoing(destination);
+        return nif == null ? 0 : nif.link().gsoMaxSize();
     }
 
     private NetworkInterface outgoing(int destination) {

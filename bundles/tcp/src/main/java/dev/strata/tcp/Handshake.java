@@ -40,6 +40,7 @@ final class Handshake {
         tcb.recover = tcb.iss; // RFC 6582 3.2 step 1: "recover" starts at the ISS
         tcb.tsOffset = stack.isn.next(tcb.remoteAddress, tcb.remotePort, tcb.localAddress, tcb.localPort);
         tcb.localMss = stack.localMss(tcb.remoteAddress);
+        tcb.gsoMaxSize = stack.gsoMaxSizeFor(tcb.remoteAddress);
     }
 
     /**
@@ -58,6 +59,7 @@ final class Handshake {
         tcb.sndMax = ack.ack;
         tcb.recover = tcb.iss;
         tcb.localMss = stack.localMss(tcb.remoteAddress);
+        tcb.gsoMaxSize = stack.gsoMaxSizeFor(tcb.remoteAddress);
         tcb.peerMss = peerMss;
         tcb.timestamps = optionBits >= 0;
         int wscale = optionBits >= 0 ? optionBits & SynCookies.TS_WSCALE_MASK : SynCookies.TS_WSCALE_MASK;

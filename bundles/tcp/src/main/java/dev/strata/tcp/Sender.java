@@ -78,7 +78,10 @@ final class Sender {
         int unsent = tcb.sendBuffer.length - sent;
         if (unsent > 0) {
             long room = window - sent;
-            int n = (int) Math.min(Math.min(unsent, tcb.sendMss), Math.max(room, 0));
+            int n = (int) Math.min(Math.min(unsent, segmentGoal()), Math.max(room, 0));
+            if (n > tcb.sendMss && n < unsent) {
+                n -= n % tcb.sendMss; // TSO mid-stream: whole segments only (Linux tcp_mss_split_point)
+            }
             boolean clipped = n > limit;
             if (clipped) {
                 n = limit;
@@ -139,6 +142,19 @@ final class Sender {
     }
 
     /**
+     * How much one segment we build may carry: the MSS, or with a link that segments for us
+     * (TSO) as many whole MSS as its largest datagram holds (Linux tcp_xmit_size_goal; its
+     * headers and options inside 100 bytes), so a write goes out in a few 64 KB datagrams.
+     */
+    private int segmentGoal() {
+        if (tcb.gsoMaxSize <= 0) {
+            return tcb.sendMss;
+        }
+        int segments = Math.max(1, (tcb.gsoMaxSize - 100) / tcb.sendMss);
+        return segments * tcb.sendMss;
+    }
+
+    /**
      * RFC 1122 4.2.3.4: "the override timeout should be in the range 0.1 - 1.0 seconds"; one
      * RTO within those bounds (Linux sends what the window allows when its probe timer fires).
      */
@@ -194,7 +210,18 @@ final class Sender {
         if (length > 0) {
             tcb.sendBuffer.copyOut(dataOffset, length, b, at + headerLength);
         }
-        TcpHeader.writeChecksum(b, at, headerLength + length, tcb.localAddress, tcb.remoteAddress);
+        if (tcb.gsoMaxSize > 0) {
+            // the link completes the checksum (CHECKSUM_PARTIAL: the field holds the
+            // pseudo-header's folded sum, as Linux's __tcp_v4_send_check) and cuts a datagram
+            // longer than one segment into MSS-sized ones (TSO)
+            TcpHeader.writePartialChecksum(b, at, headerLength + length, tcb.localAddress, tcb.remoteAddress);
+            b.checksumPartial(true);
+            if (length > tcb.sendMss) {
+                b.gsoSize(tcb.sendMss);
+            }
+        } else {
+            TcpHeader.writeChecksum(b, at, headerLength + length, tcb.localAddress, tcb.remoteAddress);
+        }
         b.transportOffset(at);
         if (ack) {
             tcb.lastAckSent = tcb.rcvNxt;
@@ -205,7 +232,8 @@ final class Sender {
             stack.counters.increment(TcpStatistic.RETRANS_SEGS);
             tcb.retransmittedSegments++;
         } else {
-            stack.counters.increment(TcpStatistic.OUT_SEGS);
+            // a TSO datagram counts as the segments it becomes (Linux tcp_skb_pcount)
+            stack.counters.add(TcpStatistic.OUT_SEGS, length > tcb.sendMss ? (length + tcb.sendMss - 1) / tcb.sendMss : 1);
         }
         c.outbox.add(b, tcb.localAddress, tcb.remoteAddress);
     }

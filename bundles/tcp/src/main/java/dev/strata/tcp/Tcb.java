@@ -69,6 +69,12 @@ final class Tcb {
     int peerMss = 536;
     /** The MSS we offered (from the route MTU). */
     int localMss = 536;
+    /**
+     * The route's link segments and checksums for us (Ipv4Output#gsoMaxSizeFor, a TAP with
+     * offloads): the largest datagram it takes whole; 0 when it does not (then every segment
+     * is at most the MSS and checksummed here).
+     */
+    int gsoMaxSize;
     /** Effective send MSS: min(peerMss, localMss) minus options sent on every segment. */
     int sendMss = 536;
     /** Window scaling in force (both sides sent the option, RFC 7323 2.2). */

@@ -147,6 +147,16 @@ final class TcpHeader {
         b.putU16(at + URGENT_POINTER, 0);
     }
 
+    /**
+     * Stores the folded, uncomplemented sum of the pseudo-header of a {@code length}-byte
+     * segment (RFC 9293 3.1) for the link to complete over the segment (Linux's
+     * CHECKSUM_PARTIAL, {@code ~tcp_v4_check(len, saddr, daddr, 0)}).
+     */
+    static void writePartialChecksum(PacketBuffer b, int at, int length, int source, int destination) {
+        long pseudo = InternetChecksum.pseudoHeader(source, destination, IpProtocol.TCP, length);
+        b.putU16(at + CHECKSUM, ~InternetChecksum.finish(pseudo) & 0xffff);
+    }
+
     /** Computes and stores the checksum of the {@code length}-byte segment at {@code at} (field 0 beforehand). */
     static void writeChecksum(PacketBuffer b, int at, int length, int source, int destination) {
         long pseudo = InternetChecksum.pseudoHeader(source, destination, IpProtocol.TCP, length);

@@ -275,6 +275,12 @@ final class TcpStack {
         return ip == null ? 0 : ip.mtuFor(destination);
     }
 
+    /** Ipv4Output#gsoMaxSizeFor: 0 without IPv4 or offloads. */
+    int gsoMaxSizeFor(int destination) {
+        Ipv4Output ip = output.get();
+        return ip == null ? 0 : ip.gsoMaxSizeFor(destination);
+    }
+
     /** The MSS we offer to {@code destination}: RFC 9293 3.7.1, MTU - fixed IP and TCP headers (536 without a route). */
     int localMss(int destination) {
         int mtu = mtuFor(destination);

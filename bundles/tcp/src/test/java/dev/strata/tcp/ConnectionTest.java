@@ -589,6 +589,34 @@ class ConnectionTest {
         assertEquals(1, h.counter(TcpStatistic.IN_CSUM_ERRORS));
     }
 
+    /**
+     * Towards a link that segments and checksums for us (a TAP with offloads: TSO), a write
+     * leaves in datagrams of whole MSS up to the link's 64 KB, each marked with its segment
+     * size and its checksum left to the link (Linux tcp_xmit_size_goal, CHECKSUM_PARTIAL);
+     * the tail that is not a whole MSS goes last, Nagle's rule unchanged.
+     */
+    @Test
+    void towardsALinkWithSegmentationOffloadAWriteLeavesInDatagramsOfWholeSegments() throws Exception {
+        h.ip.gsoMaxSize = 65535;
+        StreamConnection c = established();
+        h.ip.gsoSizes.clear();
+        h.inject(seg(".").seq(peer).ack(ours).win(65535)); // nothing new: the peer's window stays 65535
+        assertEquals(16_384, TcpHarness.write(c, "z".repeat(100_000))); // the initial send buffer's worth
+        // cwnd: 10 segments of 1460 (RFC 6928) in one datagram
+        TcpHarness.Sent first = h.expect(". seq " + u(ours) + " ack " + u(peer) + " win 65535 len 14600");
+        assertEquals(14_600, first.text().length());
+        h.expectNothing();
+        assertEquals(List.of(1460), h.ip.gsoSizes);
+        assertEquals(10, h.counter(TcpStatistic.OUT_SEGS) - 1, "counted as the segments it becomes (the SYN-ACK before)");
+        h.inject(seg(".").seq(peer).ack(ours + 14_600).win(65535));
+        // the rest of the buffer, the last (PSH): the link cuts it into 1460 and 324
+        h.expect("P. seq " + u(ours + 14_600) + " ack " + u(peer) + " win 65535 len 1784");
+        h.expectNothing();
+        assertEquals(1460, h.ip.gsoSizes.get(h.ip.gsoSizes.size() - 1));
+        assertEquals(12, h.counter(TcpStatistic.OUT_SEGS) - 1);
+        assertEquals(h.ip.sentCount, h.ip.partialChecksums, "every segment leaves its checksum to the link");
+    }
+
     @Test
     void outOfOrderDataAndTheSegmentFillingTheHoleAreAcknowledgedAtOnce() throws Exception {
         StreamConnection c = established();

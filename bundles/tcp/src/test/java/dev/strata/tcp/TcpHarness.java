@@ -111,6 +111,18 @@ final class TcpHarness {
 
     final class FakeIp implements Ipv4Output {
         final ArrayDeque<Sent> sent = new ArrayDeque<>();
+        /** What gsoMaxSizeFor answers: a link with TSO and checksum offload when not 0. */
+        int gsoMaxSize;
+        /** The gsoSize of every segment sent, in order. */
+        final List<Integer> gsoSizes = new ArrayList<>();
+        /** How many segments came with their checksum left to the link, of how many. */
+        int partialChecksums;
+        int sentCount;
+
+        @Override
+        public int gsoMaxSizeFor(int destination) {
+            return gsoMaxSize;
+        }
 
         @Override
         public SendResult send(PacketBuffer payload, int source, int destination, int protocol, int ttl, int tos,
@@ -118,6 +130,15 @@ final class TcpHarness {
             try {
                 assertEquals(6, protocol);
                 assertEquals(payload.start(), payload.transportOffset());
+                gsoSizes.add(payload.gsoSize());
+                sentCount++;
+                if (payload.checksumPartial()) {
+                    // as the link does (skb_checksum_help): the field holds the pseudo-header's sum
+                    partialChecksums++;
+                    int at = payload.start();
+                    payload.putU16(at + TcpHeader.CHECKSUM,
+                            dev.strata.api.ipv4.InternetChecksum.compute(payload, at, payload.length(), 0));
+                }
                 sent.add(decode(payload, source, destination));
             } finally {
                 payload.release();

@@ -36,6 +36,7 @@ public final class PacketBuffer {
     private int transportOffset = -1;
     private NetworkInterface inputInterface;
     private boolean checksumVerified;
+    private boolean checksumPartial;
     private int gsoSize;
     private boolean free;
 
@@ -55,6 +56,7 @@ public final class PacketBuffer {
         transportOffset = -1;
         inputInterface = null;
         checksumVerified = false;
+        checksumPartial = false;
         gsoSize = 0;
         return this;
     }
@@ -221,9 +223,23 @@ public final class PacketBuffer {
     }
 
     /**
+     * On a packet being sent: the transport checksum field holds only the pseudo-header's
+     * folded sum and the link completes it (Linux's CHECKSUM_PARTIAL); set by a transport
+     * only towards a link whose {@link dev.strata.api.link.Link#gsoMaxSize()} is not 0.
+     */
+    public boolean checksumPartial() {
+        return checksumPartial;
+    }
+
+    public void checksumPartial(boolean partial) {
+        checksumPartial = partial;
+    }
+
+    /**
      * For a received packet that is several TCP segments merged (Linux's GSO/GRO, from a TAP
      * with TSO offload): the size of the segments it was made of, as skb_shinfo's gso_size;
-     * 0 for an ordinary packet.
+     * 0 for an ordinary packet. On a packet being sent, larger than one segment: the size of
+     * the segments the link is to cut it into (TSO).
      */
     public int gsoSize() {
         return gsoSize;

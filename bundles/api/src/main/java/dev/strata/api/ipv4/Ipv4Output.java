@@ -29,4 +29,14 @@ public interface Ipv4Output {
 
     /** The MTU of the route to {@code destination}, or 0 when there is no route. */
     int mtuFor(int destination);
+
+    /**
+     * The largest datagram the route to {@code destination} takes whole for its link to
+     * segment (TSO, {@link dev.strata.api.link.Link#gsoMaxSize()}), a link that also
+     * completes transport checksums ({@link PacketBuffer#checksumPartial()}); 0 when it
+     * does neither (the default).
+     */
+    default int gsoMaxSizeFor(int destination) {
+        return 0;
+    }
 }

@@ -27,6 +27,16 @@ public interface Link {
     /** True for the loopback: frames sent come straight back, and no neighbour resolution is needed. */
     boolean isLoopback();
 
+    /**
+     * The largest IPv4 datagram carrying TCP the link takes in one frame for the device to
+     * cut into segments of {@link PacketBuffer#gsoSize()} (Linux's gso_max_size, TSO), a link
+     * that also completes the transport checksum of a frame marked
+     * {@link PacketBuffer#checksumPartial()}; 0 (the default) when it does neither.
+     */
+    default int gsoMaxSize() {
+        return 0;
+    }
+
     /** True until {@link #close()} or until the device went away. */
     boolean isOpen();
 

@@ -145,6 +145,12 @@ final class TapLink implements Link {
         return false;
     }
 
+    /** With offloads, the kernel takes TCP/IPv4 datagrams of up to 64 KB and segments and checksums them itself. */
+    @Override
+    public int gsoMaxSize() {
+        return vnetHeader ? MAX_GSO_DATAGRAM : 0;
+    }
+
     @Override
     public boolean isOpen() {
         return open;
@@ -171,14 +177,20 @@ final class TapLink implements Link {
                 return false;
             }
             if (vnetHeader) {
-                // nothing offloaded on the way out: an all-zero header (VIRTIO_NET_HDR_GSO_NONE)
+                // the checksum and segmentation the transport left to the device, if any
                 if (frame.headroom() < VirtioNetHeader.LENGTH) {
                     statistics.transmitError();
                     return false;
                 }
                 int at = frame.prepend(VirtioNetHeader.LENGTH);
-                frame.fill(at, VirtioNetHeader.LENGTH, 0);
+                if (!VirtioNetHeader.write(frame, at)) {
+                    statistics.transmitError();
+                    return false;
+                }
                 length += VirtioNetHeader.LENGTH;
+            } else if (frame.checksumPartial() && !VirtioNetHeader.completeChecksum(frame)) {
+                statistics.transmitError();
+                return false;
             }
             long written = TapIo.write(tunFd, address(frame) + frame.start(), length);
             if (written != length) {

@@ -77,6 +77,79 @@ final class VirtioNetHeader {
         return true;
     }
 
+    /** Ethernet header before the IPv4 header of a frame being sent. */
+    private static final int ETHERNET = 14;
+
+    /**
+     * Writes the header at {@code at}, in front of the Ethernet frame that follows it: all
+     * zero for an ordinary frame; NEEDS_CSUM with csum_start/csum_offset for a TCP or UDP
+     * datagram whose checksum was left to the device ({@link PacketBuffer#checksumPartial()});
+     * plus gso_type TCPV4, gso_size and hdr_len for a TCP datagram larger than one segment
+     * ({@link PacketBuffer#gsoSize()}): the kernel cuts it up itself (virtio_net_hdr_to_skb).
+     *
+     * @return false for a frame marked so whose headers do not hold together
+     */
+    static boolean write(PacketBuffer frame, int at) {
+        frame.fill(at, LENGTH, 0);
+        if (!frame.checksumPartial()) {
+            return true;
+        }
+        int ip = at + LENGTH + ETHERNET;
+        int end = frame.end();
+        if (end - ip < 20) {
+            return false;
+        }
+        int ipHeader = (frame.getU8(ip) & 0x0f) * 4;
+        int protocol = frame.getU8(ip + 9);
+        int transport = ip + ipHeader;
+        int csumOffset = protocol == 6 ? 16 : protocol == 17 ? 6 : -1;
+        if (csumOffset < 0 || transport + csumOffset + 2 > end) {
+            return false;
+        }
+        frame.putU8(at + FLAGS, F_NEEDS_CSUM);
+        putLe16(frame, at + CSUM_START, ETHERNET + ipHeader);
+        putLe16(frame, at + CSUM_OFFSET, csumOffset);
+        int gsoSize = frame.gsoSize();
+        if (protocol == 6 && gsoSize > 0) {
+            int tcpHeader = (frame.getU8(transport + 12) >>> 4) * 4;
+            if (end - transport - tcpHeader > gsoSize) {
+                frame.putU8(at + GSO_TYPE, GSO_TCPV4);
+                putLe16(frame, at + 2, ETHERNET + ipHeader + tcpHeader); // hdr_len
+                putLe16(frame, at + GSO_SIZE, gsoSize);
+            }
+        }
+        return true;
+    }
+
+    /**
+     * For a link without offloads: completes the checksum of a frame marked
+     * {@link PacketBuffer#checksumPartial()} (its field holds the pseudo-header's sum), as
+     * Linux's skb_checksum_help does for a device that cannot. Not for TSO frames: those go
+     * only to a link that offloads.
+     */
+    static boolean completeChecksum(PacketBuffer frame) {
+        int ip = frame.start() + ETHERNET;
+        int end = frame.end();
+        if (end - ip < 20) {
+            return false;
+        }
+        int transport = ip + (frame.getU8(ip) & 0x0f) * 4;
+        int protocol = frame.getU8(ip + 9);
+        int csumOffset = protocol == 6 ? 16 : protocol == 17 ? 6 : -1;
+        if (csumOffset < 0 || transport + csumOffset + 2 > end) {
+            return false;
+        }
+        int checksum = InternetChecksum.compute(frame, transport, end - transport, 0);
+        frame.putU16(transport + csumOffset, checksum == 0 && protocol == 17 ? 0xffff : checksum);
+        frame.checksumPartial(false);
+        return true;
+    }
+
+    private static void putLe16(PacketBuffer b, int index, int value) {
+        b.putU8(index, value & 0xff);
+        b.putU8(index + 1, (value >>> 8) & 0xff);
+    }
+
     /** A 16-bit field in the host's (little-endian x86/arm64) order. */
     private static int le16(PacketBuffer b, int index) {
         return b.getU8(index) | b.getU8(index + 1) << 8;
