@@ -7,41 +7,65 @@ import dev.strata.api.buffer.PacketBuffer;
 /**
  * The send buffer: bytes the application wrote, from SND.UNA on (sent and unacknowledged,
  * then not yet sent), in a ring over a byte array (SO_SNDBUF; resized by {@link BufferTuning} when automatic). Plain data,
- * part of the {@link Tcb}.
+ * part of the {@link Tcb}. The ring is allocated by the first write and dropped whenever a
+ * resize finds the buffer empty, so an idle connection holds none (see {@link ReceiveBuffer}).
  */
 final class SendBuffer {
 
-    byte[] ring;
+    private static final byte[] UNALLOCATED = new byte[0];
+
+    /** The bytes, {@link #capacity} long once allocated; {@link #UNALLOCATED} while nothing is held. */
+    byte[] ring = UNALLOCATED;
+    private int capacity;
     /** Index in {@link #ring} of the byte at SND.UNA. */
     int head;
     /** Bytes held. */
     int length;
 
     SendBuffer(int capacity) {
-        ring = new byte[capacity];
+        this.capacity = capacity;
     }
 
     /** A new ring of {@code capacity} bytes (at least what is held), the bytes moved to its front (buffer tuning). */
     void resize(int capacity) {
+        if (length == 0) {
+            ring = UNALLOCATED; // the next write allocates the new size
+            head = 0;
+            this.capacity = capacity;
+            return;
+        }
         byte[] next = new byte[Math.max(capacity, length)];
         int first = Math.min(length, ring.length - head);
         System.arraycopy(ring, head, next, 0, first);
         System.arraycopy(ring, 0, next, first, length - first);
         ring = next;
         head = 0;
+        this.capacity = next.length;
     }
 
     int capacity() {
-        return ring.length;
+        return capacity;
+    }
+
+    /** True while a ring is allocated (for tests). */
+    boolean allocated() {
+        return ring != UNALLOCATED;
     }
 
     int free() {
-        return ring.length - length;
+        return capacity - length;
     }
 
     /** Appends what fits of {@code from} and returns the count. */
     int write(ByteBuffer from) {
         int n = Math.min(from.remaining(), free());
+        if (n == 0) {
+            return 0;
+        }
+        if (ring.length != capacity) {
+            ring = new byte[capacity]; // the first write since the ring was dropped: nothing is held
+            head = 0;
+        }
         int tail = (head + length) % ring.length;
         int first = Math.min(n, ring.length - tail);
         from.get(ring, tail, first);
@@ -70,7 +94,7 @@ final class SendBuffer {
         if (count < 0 || count > length) {
             throw new IndexOutOfBoundsException("acknowledge " + count + " of " + length);
         }
-        head = (head + count) % ring.length;
         length -= count;
+        head = length == 0 ? 0 : (head + count) % ring.length;
     }
 }

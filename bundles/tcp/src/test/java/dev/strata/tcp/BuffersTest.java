@@ -2,6 +2,8 @@ package dev.strata.tcp;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -40,6 +42,42 @@ class BuffersTest {
         r.read(into);
         into.flip();
         return StandardCharsets.US_ASCII.decode(into).toString();
+    }
+
+    /** 10,000 idle connections must not hold 10,000 empty rings (issue 4: under 512 MB of heap). */
+    @Test
+    void ringsAreAllocatedByTheFirstByteAndDroppedByAResizeOfAnEmptyBuffer() {
+        ReceiveBuffer r = new ReceiveBuffer(131_072);
+        assertFalse(r.allocated());
+        assertEquals(131_072, r.window());
+        assertEquals(5, store(r, 0, "hello"));
+        assertTrue(r.allocated());
+        assertEquals("hello", readAll(r));
+        r.resize(4096);
+        assertFalse(r.allocated(), "an empty receive buffer trimmed holds no ring");
+        assertEquals(4096, r.capacity());
+        assertEquals(0, store(r, 3, "later"));
+        assertTrue(r.allocated(), "out-of-order data allocates too");
+        assertEquals(8, store(r, 0, "now"));
+        assertEquals("nowlater", readAll(r));
+
+        SendBuffer s = new SendBuffer(16_384);
+        assertFalse(s.allocated());
+        assertEquals(16_384, s.free());
+        assertEquals(0, s.write(ByteBuffer.allocate(0)));
+        assertFalse(s.allocated(), "an empty write allocates nothing");
+        assertEquals(3, s.write(ByteBuffer.wrap(ascii("abc"))));
+        assertTrue(s.allocated());
+        s.acknowledge(3);
+        s.resize(4096);
+        assertFalse(s.allocated(), "an empty send buffer trimmed holds no ring");
+        assertEquals(4096, s.free());
+        assertEquals(2, s.write(ByteBuffer.wrap(ascii("de"))));
+        PacketBuffer b = pool.allocate();
+        int at = b.append(2);
+        s.copyOut(0, 2, b, at);
+        assertArrayEquals(ascii("de"), b.toByteArray());
+        b.release();
     }
 
     @Test
