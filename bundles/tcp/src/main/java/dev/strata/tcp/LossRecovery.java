@@ -23,11 +23,14 @@ final class LossRecovery {
     private final TcpConnection c;
     private final Tcb tcb;
     private final TcpStack stack;
+    /** RACK-TLP (RFC 8985) beside RFC 6675, for connections with SACK. */
+    final RackTlp rack;
 
     LossRecovery(TcpConnection c) {
         this.c = c;
         this.tcb = c.tcb;
         this.stack = c.stack;
+        this.rack = new RackTlp(c);
     }
 
     /** A duplicate ACK (RFC 5681 2) arrived. */
@@ -147,6 +150,7 @@ final class LossRecovery {
         }
         TcpOptions o = seg.options;
         long newlySacked = 0;
+        tcb.dsackThisAck = false;
         for (int i = 0; i < o.sackBlockCount; i++) {
             int left = o.sackBlocks[2 * i];
             int right = o.sackBlocks[2 * i + 1];
@@ -154,6 +158,8 @@ final class LossRecovery {
             if (i == 0 && Seq.lt(left, right) && (Seq.le(right, seg.ack) || o.sackBlockCount > 1
                     && Seq.ge(left, o.sackBlocks[2]) && Seq.le(right, o.sackBlocks[3]))) {
                 stack.counters.increment(TcpStatistic.DSACK_RECV);
+                tcb.dsackThisAck = true; // for RACK's reordering window and TLP (RFC 8985 6.2, 7.4)
+                tcb.dsackEnd = right;
                 continue;
             }
             // RFC 2018 3 / RFC 6675 3: a block describes octets sent and not yet acknowledged;
@@ -186,7 +192,7 @@ final class LossRecovery {
     }
 
     /** RFC 6675 5 step (4): fast retransmit and entry into SACK-based loss recovery. */
-    private void enterSack(long now) {
+    void enterSack(long now) {
         CongestionState cs = tcb.congestion;
         // (4.1) RecoveryPoint = HighData
         tcb.recover = tcb.sndMax;
@@ -199,6 +205,14 @@ final class LossRecovery {
         c.congestionControl.onCongestionEvent(cs, now);
         stack.counters.increment(TcpStatistic.FAST_RETRANSMITS);
         stack.counters.increment(TcpStatistic.SACK_RECOVERY);
+        rack.episodeOver();
+        if (rack.enabled()) {
+            // (4.3) with RACK (RFC 8985 6.1): the first segment lost (RACK's mark or IsLost), cwnd or not
+            tcb.highRxt = tcb.sndUna;
+            if (rack.retransmitLost(tcb.sendMss) > 0) {
+                return;
+            } // (DupThresh duplicates without IsLost: the segment at HighACK + 1, as below)
+        }
         // (4.3) retransmit the segment at HighACK + 1, up to the first SACKed octet; HighRxt its end
         int end = tcb.scoreboard.nextSacked(tcb.sndUna, tcb.sndUna + tcb.sendMss);
         tcb.highRxt = tcb.sndUna + c.sender.retransmit(tcb.sndUna, Seq.distance(tcb.sndUna, end));
@@ -212,7 +226,7 @@ final class LossRecovery {
     void sackOutput(long now) {
         Scoreboard sb = tcb.scoreboard;
         int smss = tcb.sendMss;
-        long pipe = sb.pipe(tcb.sndUna, tcb.sndMax, tcb.highRxt, smss);
+        long pipe = rack.enabled() ? rack.pipe(smss) : sb.pipe(tcb.sndUna, tcb.sndMax, tcb.highRxt, smss);
         while (tcb.congestion.cwnd - pipe >= smss) {
             long sent = nextSegment(now, sb, smss);
             if (sent <= 0) {
@@ -225,7 +239,15 @@ final class LossRecovery {
     /** RFC 6675 NextSeg() and the transmission of its segment; returns the octets sent, 0 when none. */
     private long nextSegment(long now, Scoreboard sb, int smss) {
         int una = tcb.sndUna;
-        if (sb.count > 0) {
+        boolean rackOn = rack.enabled();
+        if (rackOn) {
+            // rule (1) with RACK: what RACK marked lost, or IsLost() and not yet retransmitted,
+            // retransmitted ones included (a lost retransmission, which HighRxt would skip)
+            int sent = rack.retransmitLost(smss);
+            if (sent > 0) {
+                return sent;
+            }
+        } else if (sb.count > 0) {
             // rule (1): the smallest unSACKed S2 > HighRxt, below the highest SACKed octet, IsLost(S2)
             long below = 0;
             int holeStart = una;
@@ -247,8 +269,9 @@ final class LossRecovery {
             return 0;
         }
         // rule (3): as (1) without IsLost: the first unSACKed octet above HighRxt below the highest SACK
+        // (not with RACK, whose reorder timer marks those segments lost in time, as Linux)
         int holeStart = una;
-        for (int i = 0; i < sb.count; i++) {
+        for (int i = 0; i < sb.count && !rackOn; i++) {
             int s3 = Seq.max(holeStart, tcb.highRxt);
             if (Seq.lt(s3, sb.start[i])) {
                 return retransmitHole(s3, sb.start[i], smss, false);
@@ -257,7 +280,8 @@ final class LossRecovery {
         }
         // rule (4): one rescue retransmission per recovery, of the highest outstanding unSACKed
         // octet, "If HighACK is greater than RescueRxt (or RescueRxt is undefined)"
-        if (!tcb.rescueRxtValid || Seq.gt(una, tcb.rescueRxt)) {
+        // (not with RACK: the probe and RACK's marks repair the tail, as Linux, which has no rescue)
+        if (!rackOn && (!tcb.rescueRxtValid || Seq.gt(una, tcb.rescueRxt))) {
             int top = sb.highestSacked();
             int holeEnd = tcb.sndMax;
             if (!Seq.lt(top, holeEnd)) { // nothing above the highest SACK: the hole below it

@@ -8,6 +8,13 @@ package dev.strata.tcp;
  */
 final class RetransmitTimer {
 
+    /** {@link Tcb#retransmitTimerKind}: the retransmission timeout proper. */
+    static final int RTO = 0;
+    /** The tail loss probe's timer (RFC 8985 7.2), sharing the deadline. */
+    static final int PROBE = 1;
+    /** RACK's reorder timer (RFC 8985 6.3), sharing the deadline. */
+    static final int REORDER = 2;
+
     private final TcpConnection c;
     private final Tcb tcb;
     private final TcpStack stack;
@@ -21,12 +28,23 @@ final class RetransmitTimer {
     void arm(long now) {
         if (tcb.retransmitDeadline == 0) {
             tcb.retransmitDeadline = now + tcb.rtt.rtoNanos;
+            tcb.retransmitTimerKind = RTO;
         }
     }
 
     /** RFC 6298 5.4-5.6: retransmit the earliest unacknowledged segment, back off, restart the timer. */
     void expired(long now) {
         tcb.retransmitDeadline = 0;
+        int kind = tcb.retransmitTimerKind;
+        tcb.retransmitTimerKind = RTO;
+        if (kind == PROBE) {
+            c.recovery.rack.probeExpired(now);
+            return;
+        }
+        if (kind == REORDER) {
+            c.recovery.rack.reorderExpired(now);
+            return;
+        }
         tcb.retransmits++;
         tcb.rttTiming = false; // Karn: no sample from a retransmitted segment
         tcb.tsAtLastTimeout = (int) (now / 1_000_000L) + tcb.tsOffset;
@@ -53,6 +71,7 @@ final class RetransmitTimer {
                     return;
                 }
                 tcb.rtt.backoff();
+                c.recovery.rack.episodeOver();
                 c.recovery.retransmitTimeout();
                 if (c.congestionControl != null) {
                     tcb.congestion.bytesInFlight = Seq.distance(tcb.sndUna, tcb.sndMax);

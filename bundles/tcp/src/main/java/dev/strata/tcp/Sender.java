@@ -128,6 +128,7 @@ final class Sender {
             }
             tcb.sndMax = Seq.max(tcb.sndMax, tcb.sndNxt);
             c.retransmitTimer.arm(now);
+            c.recovery.rack.scheduleProbe(now); // RFC 8985 7.2: new data (re)arms the probe timer
             return n + (fin ? 1 : 0);
         } else if (unsent == 0 && tcb.finQueued && (!tcb.finSent || tcb.sndNxt == tcb.finSeq)) {
             tcb.finSeq = tcb.sndNxt;
@@ -136,6 +137,7 @@ final class Sender {
             tcb.sndNxt += 1;
             tcb.sndMax = Seq.max(tcb.sndMax, tcb.sndNxt);
             c.retransmitTimer.arm(now);
+            c.recovery.rack.scheduleProbe(now);
             return 1;
         }
         return 0;
@@ -228,6 +230,9 @@ final class Sender {
             tcb.delayedAckDeadline = 0; // this segment carries the ACK a delayed one would have
         }
         int seqLength = length + (syn ? 1 : 0) + ((flags & TcpHeader.FIN) != 0 ? 1 : 0);
+        if (seqLength > 0 && !syn) {
+            c.recovery.rack.transmitted(seq, seq + seqLength, now); // RFC 8985 5.2: the send record
+        }
         if (seqLength > 0 && Seq.lt(seq, tcb.sndMax) && !(syn && tcb.retransmits == 0)) {
             stack.counters.increment(TcpStatistic.RETRANS_SEGS);
             tcb.retransmittedSegments++;
@@ -296,6 +301,7 @@ final class Sender {
         } else if (!tcb.inRecovery || tcb.sackRecovery || !tcb.recoveryTimerRestarted) {
             // (RFC 6675 keeps RFC 6298 5.3 in SACK recovery: every new cumulative ACK restarts it)
             tcb.retransmitDeadline = now + tcb.rtt.rtoNanos;
+            tcb.retransmitTimerKind = RetransmitTimer.RTO;
             tcb.recoveryTimerRestarted = tcb.inRecovery;
         }
         if (data > 0) {
@@ -458,6 +464,7 @@ final class Sender {
             return false;
         }
         boolean cumulative = Seq.gt(seg.ack, tcb.sndUna);
+        boolean wasInRecovery = tcb.inRecovery;
         if (cumulative) {
             newAck(seg.ack, now, seg.options.timestamps ? seg.options.tsEcr : 0);
         }
@@ -470,6 +477,7 @@ final class Sender {
         if (Seq.lt(tcb.sndWl1, seg.seq) || (tcb.sndWl1 == seg.seq && Seq.le(tcb.sndWl2, seg.ack))) {
             updateWindow(seg);
         }
+        c.recovery.rack.ackArrived(seg, cumulative, wasInRecovery, now); // RFC 8985 (SACK connections)
         return true;
     }
 }

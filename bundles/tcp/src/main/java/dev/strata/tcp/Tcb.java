@@ -199,6 +199,36 @@ final class Tcb {
     int rescueRxt;
     boolean rescueRxtValid;
 
+    // ---- RACK-TLP (RFC 8985), for connections with SACK permitted (RackTlp) ------------------------------
+    /** Per-segment transmit times and marks (RFC 8985 5.2). */
+    SendLog sendLog = new SendLog();
+    /** What {@link #retransmitDeadline} fires: RetransmitTimer.RTO, PROBE (TLP) or REORDER (RACK), as Linux's icsk_pending. */
+    int retransmitTimerKind;
+    /** RACK.xmit_ts, RACK.end_seq: the most recently sent segment delivered (valid when {@link #rackValid}). */
+    long rackXmitTs;
+    int rackEndSeq;
+    boolean rackValid;
+    /** RACK.rtt: the RTT of that segment. */
+    long rackRtt;
+    /** RACK.fack: the highest end of a delivered segment (valid when {@link #rackFackValid}). */
+    int rackFack;
+    boolean rackFackValid;
+    /** RACK.reordering_seen. */
+    boolean rackReorderingSeen;
+    /** RACK.reo_wnd_mult, RACK.reo_wnd_persist, RACK.dsack_round (6.2 step 4). */
+    int rackReoWndMult = 1;
+    int rackReoWndPersist;
+    int rackDsackRound;
+    boolean rackDsackRoundValid;
+    /** The ACK being processed carried a DSACK block, ending at {@link #dsackEnd}. */
+    boolean dsackThisAck;
+    int dsackEnd;
+    /** A TLP episode is open (TLPRxtOut; RFC 8985's TLP.end_seq is set): {@link #tlpHighRxt} is TLP.end_seq. */
+    boolean tlpRxtOut;
+    int tlpHighRxt;
+    /** TLP.is_retrans: the probe was a retransmission (not new data). */
+    boolean tlpIsRetrans;
+
     // ---- error to report (ECONNRESET...) once the connection is gone -----------------------------------
     /** The SocketError name to report, or null. */
     String pendingError;

@@ -49,6 +49,8 @@ final class TcpStack {
     private int nextEphemeral;
     /** Offer and accept SACK-permitted (RFC 2018 2), as Linux's net.ipv4.tcp_sack (on by default). */
     volatile boolean sack = true;
+    /** RACK-TLP loss detection for SACK connections (RFC 8985), as Linux's tcp_recovery bit 1 and tcp_early_retrans 3. */
+    volatile boolean rackTlp = true;
 
     /**
      * @param output IPv4, or null while it is missing

@@ -121,6 +121,14 @@ enum TcpStatistic {
     /** A SACK range forgotten because the scoreboard was full (Strata's; Linux bounds by memory instead). */
     SACK_SCOREBOARD_FULL("TCPSackScoreboardFull"),
 
+    // ---- RACK-TLP (RFC 8985), as Linux names them ------------------------------------------------------------
+    /** Tail loss probes sent (Linux TCPLossProbes). */
+    LOSS_PROBES("TCPLossProbes"),
+    /** Probe retransmissions that repaired a loss, cwnd reduced once (RFC 8985 7.4; Linux TCPLossProbeRecovery). */
+    LOSS_PROBE_RECOVERY("TCPLossProbeRecovery"),
+    /** Retransmissions RACK found lost (Linux TCPLostRetransmit). */
+    LOST_RETRANSMIT("TCPLostRetransmit"),
+
     // ---- keep-alive (RFC 1122 4.2.3.6) ------------------------------------------------------------------
     /** Keep-alive probes sent (Linux TCPKeepAlive). */
     KEEPALIVE_PROBES("TCPKeepAlive"),

@@ -32,6 +32,7 @@ class SackRecoveryTest {
     }
 
     private StreamConnection established() throws Exception {
+        h.stack.rackTlp = false; // RFC 6675 alone, segment by segment (with RACK-TLP: RackTlpTest)
         StreamOptions d = StreamOptions.DEFAULTS; // a send buffer that holds 20 segments and more
         h.stack.listen(acceptor, 0, 8080, 16, new StreamOptions(d.receiveBuffer(), 65_536, d.noDelay(), d.keepAlive(),
                 d.keepIdleSeconds(), d.keepIntervalSeconds(), d.keepCount(), d.lingerSeconds(), d.ttl(), d.tos(),
