@@ -174,4 +174,75 @@ class RackTlpTest {
         h.expect(data(0, false)); // the RTO (200 ms)
         assertEquals(0, h.counter(TcpStatistic.LOSS_PROBES));
     }
+
+    /**
+     * RFC 8985 6.2: the fast retransmission of segment 0 is lost too. RFC 6675 never resends
+     * below HighRxt, so only the RTO would; RACK sees segments sent after the retransmission
+     * delivered (12 - 16) more than RACK.rtt later and marks it lost (TCPLostRetransmit), and
+     * it goes again 20 ms after the first retransmission.
+     */
+    @Test
+    void lostRetransmissionIsDetectedAndResentWithoutRto() throws Exception {
+        StreamConnection c = established();
+        TcpHarness.write(c, "x".repeat(20 * MSS));
+        for (int k = 0; k < 10; k++) {
+            h.expect(data(k, false));
+        }
+        h.expectNothing();
+        h.advance(10);
+        sack(0, 1, 2);
+        h.expect(data(10, false)); // limited transmit (RFC 3042)
+        sack(0, 1, 3);
+        h.expect(data(11, false));
+        h.advance(1);
+        sack(0, 1, 4); // three segments SACKed: reo_wnd 0, segment 0 lost, recovery
+        h.expect(data(0, false));
+        h.expectNothing();
+        assertTrue(tcb.inRecovery);
+        h.advance(10);
+        sack(0, 1, 12); // 4 - 11 arrive, sent before the retransmission: nothing more is lost
+        List<String> sent = drain();
+        assertFalse(sent.contains(data(0, false)), sent.toString());
+        assertEquals(5, sent.size(), sent.toString()); // new data: cwnd 6 segments, 1 in flight
+        assertEquals(0, h.counter(TcpStatistic.LOST_RETRANSMIT));
+        h.advance(10);
+        sack(0, 1, 17); // 12 - 16, sent after the retransmission, arrive; segment 0 does not
+        assertEquals(data(0, false), h.next().line()); // the lost retransmission, again
+        assertEquals(1, h.counter(TcpStatistic.LOST_RETRANSMIT));
+        drain();
+        h.advance(10);
+        sack(17);
+        assertEquals(0, h.counter(TcpStatistic.RECOVERY_TIMEOUTS));
+        assertEquals(0, tcb.retransmits); // no RTO in 41 ms
+        assertEquals(2, h.counter(TcpStatistic.RETRANS_SEGS));
+    }
+
+    /**
+     * RFC 8985 6.2: segment 0 arrives 1 ms after segment 1, within the reordering window
+     * (min_RTT / 4 = 2.5 ms): the reorder timer is armed, then the late cumulative ACK settles
+     * it; nothing is retransmitted and the reordering is remembered.
+     */
+    @Test
+    void reorderingWithinTheWindowIsNotRetransmitted() throws Exception {
+        StreamConnection c = established();
+        TcpHarness.write(c, "x".repeat(12 * MSS));
+        for (int k = 0; k < 10; k++) {
+            h.expect(data(k, false));
+        }
+        h.advance(10);
+        sack(0, 1, 2);
+        h.expect(data(10, false)); // limited transmit
+        h.expectNothing();
+        assertEquals(RetransmitTimer.REORDER, tcb.retransmitTimerKind);
+        assertEquals(h.clock.nanoTime() + 2_500_000L, tcb.retransmitDeadline);
+        h.advance(1);
+        sack(2); // segment 0, reordered
+        assertTrue(tcb.rackReorderingSeen);
+        drain();
+        h.advance(10);
+        drain();
+        assertEquals(0, h.counter(TcpStatistic.RETRANS_SEGS));
+        assertFalse(tcb.inRecovery);
+        assertEquals(0, h.counter(TcpStatistic.SACK_RECOVERY));
+    }
 }
