@@ -45,7 +45,7 @@ final class TcpStack {
     private final ConnectionTable connections = new ConnectionTable();
     private final List<Listener> listeners = new ArrayList<>();
     private final ThreadLocal<Segment> segments = ThreadLocal.withInitial(Segment::new);
-    private final ThreadLocal<int[]> addresses = ThreadLocal.withInitial(() -> new int[2]);
+    private final Outbox.Transmitter transmitter = this::transmitQuietly;
     private int nextEphemeral;
     /** Offer and accept SACK-permitted (RFC 2018 2), as Linux's net.ipv4.tcp_sack (on by default). */
     volatile boolean sack = true;
@@ -265,10 +265,15 @@ final class TcpStack {
 
     /** Sends what a connection queued. */
     void flush(Outbox outbox) {
-        int[] pair = addresses.get();
-        PacketBuffer b;
-        while ((b = outbox.poll(pair)) != null) {
-            transmit(b, pair[0], pair[1]);
+        outbox.drain(transmitter);
+    }
+
+    /** {@link #transmit} that never throws (a broken layer below must not end a drain with segments stranded). */
+    private void transmitQuietly(PacketBuffer segment, int source, int destination) {
+        try {
+            transmit(segment, source, destination);
+        } catch (RuntimeException e) {
+            counters.increment(TcpStatistic.OUT_FAILED);
         }
     }
 
