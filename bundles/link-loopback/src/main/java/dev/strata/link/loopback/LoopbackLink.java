@@ -6,6 +6,7 @@ import dev.strata.api.buffer.PacketBuffer;
 import dev.strata.api.link.Link;
 import dev.strata.api.link.LinkReceiver;
 import dev.strata.api.link.LinkStatistics;
+import dev.strata.api.link.ReceiveBatch;
 
 /**
  * The loopback link, Linux's {@code lo} inside the stack: every frame transmitted comes back
@@ -21,6 +22,9 @@ final class LoopbackLink implements Link {
 
     /** Frames that may wait for the delivery thread; beyond this a transmit is dropped. */
     static final int QUEUE_CAPACITY = 1024;
+
+    /** Frames per receive batch, as Linux's NAPI weight. */
+    static final int BATCH_FRAMES = 64;
 
     private final String name;
     private final int mtu;
@@ -133,7 +137,22 @@ final class LoopbackLink implements Link {
                 frame.release();
                 break;
             }
-            deliver(frame);
+            // the frames queued meanwhile go in one receive batch (ReceiveBatch, as NAPI's
+            // budget of 64): what the layers above defer to its end (an ACK, a wake-up) runs once
+            ReceiveBatch batch = ReceiveBatch.current();
+            batch.begin();
+            try {
+                deliver(frame);
+                for (int i = 1; i < BATCH_FRAMES && open; i++) {
+                    PacketBuffer next = queue.poll();
+                    if (next == null) {
+                        break;
+                    }
+                    deliver(next);
+                }
+            } finally {
+                batch.end();
+            }
         }
         drain();
     }
