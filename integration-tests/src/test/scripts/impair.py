@@ -15,6 +15,14 @@ direction when it receives SIGTERM.
 
 The test kernel (Firecracker's, CONFIG_NET_SCH_NETEM not set) has neither netem nor ifb,
 hence this relay.
+
+Strata's TAP offloads checksums and segmentation to the kernel (IFF_VNET_HDR): what it writes
+may be a 64 KB TCP segment to be cut at gso_size, or carry a checksum still to complete. The
+relay reads STRATA_DEV with PACKET_VNET_HDR and does what a NIC would before the wire: it
+completes partial checksums and cuts TCP GSO packets into MSS-sized segments (new IPv4 total
+length, identification and checksum; sequence numbers advanced; FIN and PSH on the last
+segment only, CWR on the first), so that the impairment applies to each wire segment as netem's
+would.
 """
 import fcntl
 import os
@@ -25,13 +33,80 @@ import socket
 import struct
 import sys
 import time
+from array import array
 
 TUNSETIFF = 0x400454CA
 IFF_TAP = 0x0002
 IFF_NO_PI = 0x1000
 ETH_P_ALL = 0x0003
 PACKET_OUTGOING = 4
+SOL_PACKET = 263
+PACKET_VNET_HDR = 15
+VNET_HDR = struct.Struct("<BBHHHH")  # flags, gso_type, hdr_len, gso_size, csum_start, csum_offset
+VNET_NEEDS_CSUM = 1
+GSO_TCPV4 = 1
+PLAIN = bytes(VNET_HDR.size)
 HOLD_SECONDS = 0.002
+
+
+def ones_complement(data):
+    """The Internet checksum's 16-bit ones' complement sum (RFC 1071), in host byte order."""
+    if len(data) % 2:
+        data = data + b"\0"
+    total = sum(array("H", data))
+    while total >> 16:
+        total = (total & 0xFFFF) + (total >> 16)
+    return total
+
+
+def ip_checksum(frame, ip, ihl):
+    frame[ip + 10:ip + 12] = b"\0\0"
+    frame[ip + 10:ip + 12] = struct.pack("=H", ~ones_complement(bytes(frame[ip:ip + ihl])) & 0xFFFF)
+
+
+def tcp_checksum(frame, ip, tcp):
+    length = len(frame) - tcp
+    pseudo = bytes(frame[ip + 12:ip + 20]) + struct.pack("!BBH", 0, 6, length)
+    frame[tcp + 16:tcp + 18] = b"\0\0"
+    frame[tcp + 16:tcp + 18] = struct.pack("=H", ~ones_complement(pseudo + bytes(frame[tcp:])) & 0xFFFF)
+
+
+def wire_frames(packet):
+    """What a NIC would put on the wire for one frame Strata wrote (vnet header first)."""
+    flags, gso_type, hdr_len, gso_size, csum_start, csum_offset = VNET_HDR.unpack_from(packet)
+    frame = bytearray(packet[VNET_HDR.size:])
+    if gso_type & 0x7F != GSO_TCPV4:
+        if flags & VNET_NEEDS_CSUM:
+            # the partial sum (the pseudo-header's) is already in place: sum from csum_start on
+            at = csum_start + csum_offset
+            total = ones_complement(bytes(frame[csum_start:]))
+            frame[at:at + 2] = struct.pack("=H", ~total & 0xFFFF)
+        return [bytes(frame)]
+    ip = 14
+    ihl = (frame[ip] & 0x0F) * 4
+    tcp = ip + ihl
+    doff = (frame[tcp + 12] >> 4) * 4
+    header = tcp + doff
+    payload = frame[header:]
+    ident = struct.unpack_from("!H", frame, ip + 4)[0]
+    seq = struct.unpack_from("!I", frame, tcp + 4)[0]
+    tcp_flags = frame[tcp + 13]
+    segments = []
+    for i, at in enumerate(range(0, len(payload), gso_size)):
+        chunk = payload[at:at + gso_size]
+        last = at + gso_size >= len(payload)
+        segment = bytearray(frame[:header]) + chunk
+        struct.pack_into("!H", segment, ip + 2, ihl + doff + len(chunk))
+        struct.pack_into("!H", segment, ip + 4, (ident + i) & 0xFFFF)
+        ip_checksum(segment, ip, ihl)
+        struct.pack_into("!I", segment, tcp + 4, (seq + at) & 0xFFFFFFFF)
+        keep = tcp_flags if last else tcp_flags & ~0x09  # FIN, PSH only on the last
+        if i > 0:
+            keep &= ~0x80  # CWR only on the first
+        segment[tcp + 13] = keep
+        tcp_checksum(segment, ip, tcp)
+        segments.append(bytes(segment))
+    return segments
 
 
 class Direction:
@@ -91,12 +166,13 @@ def main(argv):
     tap = os.open("/dev/net/tun", os.O_RDWR)
     fcntl.ioctl(tap, TUNSETIFF, struct.pack("16sH", kernel_tap.encode(), IFF_TAP | IFF_NO_PI))
     packet = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
+    packet.setsockopt(SOL_PACKET, PACKET_VNET_HDR, 1)
     packet.bind((strata_dev, 0))
     packet.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
 
     rng = random.Random(seed)
     to_kernel = Direction("strata->kernel", lambda f: os.write(tap, f), rng, loss, reorder, duplicate)
-    to_strata = Direction("kernel->strata", packet.send, rng, loss, reorder, duplicate)
+    to_strata = Direction("kernel->strata", lambda f: packet.send(PLAIN + f), rng, loss, reorder, duplicate)
 
     def report(*_):
         for d in (to_kernel, to_strata):
@@ -108,9 +184,10 @@ def main(argv):
     while True:
         readable, _, _ = select.select([packet, tap], [], [], HOLD_SECONDS)
         if packet in readable:
-            frame, address = packet.recvfrom(65536)
+            frame, address = packet.recvfrom(65536 + VNET_HDR.size)
             if address[2] != PACKET_OUTGOING:  # not our own frames going out to Strata
-                to_kernel.frame(frame)
+                for segment in wire_frames(frame):
+                    to_kernel.frame(segment)
         if tap in readable:
             to_strata.frame(os.read(tap, 65536))
         now = time.monotonic()
