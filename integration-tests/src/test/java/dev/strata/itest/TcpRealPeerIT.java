@@ -130,7 +130,8 @@ public class TcpRealPeerIT {
         assertTrue(send.output, m.find());
         assertEquals(200_000_000L, Long.parseLong(m.group(1)));
         long segments = tcpCounter("InSegs") - segmentsBefore;
-        assertTrue("segments in: " + segments, segments >= 200_000_000L / 65_535);
+        // merged segments (the TAP's offload) count as the wire segments they were made of, as Linux counts gso_segs
+        assertTrue("segments in: " + segments, segments >= 200_000_000L / 1460);
         System.out.println("TcpRealPeerIT: kernel -> stack discard, 200 MB: " + m.group(3) + " Gbit/s (" + m.group(2) + " s, "
                 + segments + " segments in)");
     }

@@ -132,6 +132,10 @@ final class TcpStack {
         seg.payloadIndex = at + headerLength;
         seg.payloadLength = length - headerLength;
         seg.gsoSize = packet.gsoSize();
+        if (seg.gsoSize > 0 && seg.payloadLength > seg.gsoSize) {
+            // a merged segment counts as the segments it was made of (Linux tcp_v4_rcv: gso_segs)
+            counters.add(TcpStatistic.IN_SEGS, (seg.payloadLength + seg.gsoSize - 1) / seg.gsoSize - 1);
+        }
         if (seg.sourcePort == 0 || seg.destinationPort == 0 || Ipv4Address.isMulticast(destination)
                 || Ipv4Address.isMulticast(source) || source == Ipv4Address.BROADCAST || destination == Ipv4Address.BROADCAST) {
             drop(TcpStatistic.BAD_ADDRESS);

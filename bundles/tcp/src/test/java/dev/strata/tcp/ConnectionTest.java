@@ -580,7 +580,9 @@ class ConnectionTest {
         StreamConnection c = established();
         useUpQuickAcks(c);
         String big = "g".repeat(14_600);
+        long segmentsBefore = h.counter(TcpStatistic.IN_SEGS);
         h.inject(seg(".").seq(peer).ack(ours).data(big).corrupt().offloaded(1460));
+        assertEquals(10, h.counter(TcpStatistic.IN_SEGS) - segmentsBefore, "InSegs counts the ten segments merged");
         h.expect(". seq " + u(ours) + " ack " + u(peer + 14_600) + " win 65535"); // 14600 > 1460: at once
         assertEquals(1460, ((TcpConnection) c).tcb.rcvMss);
         assertEquals(0, h.counter(TcpStatistic.IN_CSUM_ERRORS));
