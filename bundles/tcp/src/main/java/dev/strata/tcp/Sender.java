@@ -1,6 +1,7 @@
 package dev.strata.tcp;
 
 import dev.strata.api.buffer.PacketBuffer;
+import dev.strata.api.tcp.CongestionState;
 
 /**
  * The sending side (RFC 9293 3.8.6.2.1, 3.10.7.4 fifth step; RFC 5681): segmentation of the
@@ -42,10 +43,45 @@ final class Sender {
             c.recovery.sackOutput(now); // RFC 6675 5 (C)
             return;
         }
-        long window = Math.min(tcb.sndWnd, c.congestionControl == null ? Long.MAX_VALUE : congestionWindow());
+        long cwnd = c.congestionControl == null ? Long.MAX_VALUE : congestionWindow();
+        long window = Math.min(tcb.sndWnd, cwnd);
         while (sendNew(now, window) > 0) {
             // one segment at a time while the window allows
         }
+        validateCongestionWindow(cwnd);
+    }
+
+    /**
+     * Remembers whether the sender used its congestion window (RFC 7661 4, as Linux's
+     * tcp_cwnd_validate): cwnd-limited when what is in flight leaves less than an MSS of cwnd;
+     * the largest flight is kept per window of data (until SND.UNA passes the SND.NXT of the
+     * last change), so that an application-limited sender does not grow cwnd without bound
+     * on ACKs for data it never needed the window for (see {@link #cwndLimited}).
+     */
+    private void validateCongestionWindow(long cwnd) {
+        long flight = Seq.distance(tcb.sndUna, tcb.sndNxt);
+        boolean limited = flight + tcb.sendMss > cwnd;
+        if (!tcb.cwndUsageValid || !Seq.lt(tcb.sndUna, tcb.cwndUsageSeq) || limited
+                || !tcb.cwndLimited && flight > tcb.maxFlight) {
+            tcb.cwndLimited = limited;
+            tcb.maxFlight = flight;
+            tcb.cwndUsageSeq = tcb.sndNxt;
+            tcb.cwndUsageValid = true;
+        }
+    }
+
+    /**
+     * Whether an ACK may grow cwnd (Linux tcp_is_cwnd_limited): in slow start while cwnd is
+     * under twice the largest recent flight (slow start may double a window that was used),
+     * in congestion avoidance only when the sender was cwnd-limited (RFC 5681 3.1: "cwnd
+     * SHOULD NOT be increased" while not fully used; RFC 7661).
+     */
+    private boolean cwndLimited() {
+        CongestionState cs = tcb.congestion;
+        if (cs.cwnd < cs.ssthresh) {
+            return cs.cwnd < 2 * tcb.maxFlight;
+        }
+        return tcb.cwndLimited;
     }
 
     /**
@@ -444,7 +480,9 @@ final class Sender {
     void onAckCongestion(int acked, long rtt, long now) {
         if (c.congestionControl != null && acked > 0) {
             tcb.congestion.bytesInFlight = Seq.distance(tcb.sndUna, tcb.sndMax);
-            c.congestionControl.onAck(tcb.congestion, acked, rtt, now);
+            if (cwndLimited()) {
+                c.congestionControl.onAck(tcb.congestion, acked, rtt, now);
+            }
         }
     }
 

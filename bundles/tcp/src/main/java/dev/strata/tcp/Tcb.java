@@ -171,6 +171,13 @@ final class Tcb {
     CongestionState congestion = new CongestionState();
     /** The algorithm's name ({@code cubic}, {@code reno}). */
     String congestionAlgorithm;
+    /** RFC 7661 / Linux tcp_cwnd_validate: the sender used its cwnd in the current window of data. */
+    boolean cwndLimited;
+    /** The largest flight (bytes) in the current window of data. */
+    long maxFlight;
+    /** SND.NXT when {@link #cwndLimited}/{@link #maxFlight} were last set: the window they describe ends there. */
+    int cwndUsageSeq;
+    boolean cwndUsageValid;
     /** Consecutive duplicate ACKs as RFC 5681 2 defines them. */
     int duplicateAcks;
     /** In NewReno fast recovery (RFC 6582 3.2), until an ACK covers {@link #recover}. */

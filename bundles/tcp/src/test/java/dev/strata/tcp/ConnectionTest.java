@@ -77,6 +77,35 @@ class ConnectionTest {
         assertEquals(List.of("writable"), acceptor.endpoint.events);
     }
 
+    /**
+     * RFC 7661 / RFC 5681 3.1 (Linux tcp_is_cwnd_limited): an application that never fills the
+     * window does not grow cwnd with the ACKs of its small writes (over the loopback, cwnd
+     * reached hundreds of megabytes that way); once it sends a window's worth, cwnd grows.
+     */
+    @Test
+    void anApplicationLimitedSenderDoesNotGrowItsCongestionWindow() throws Exception {
+        StreamConnection c = established();
+        long initial = ((TcpConnection) c).tcb.congestion.cwnd;
+        int seq = ours;
+        for (int i = 0; i < 50; i++) {
+            assertEquals(100, TcpHarness.write(c, "r".repeat(100)));
+            h.expect("P. seq " + u(seq) + " ack " + u(peer) + " win 65535 len 100");
+            seq += 100;
+            h.inject(seg(".").seq(peer).ack(seq));
+        }
+        assertEquals(initial, ((TcpConnection) c).tcb.congestion.cwnd, "50 ACKs of 100-byte writes leave cwnd alone");
+        // a write that fills the window: the ACKs of a used window grow cwnd (slow start)
+        int window = (int) initial;
+        TcpHarness.write(c, "w".repeat(window));
+        int sent = 0;
+        while (sent < window) {
+            TcpHarness.Sent segment = h.next();
+            sent += segment.payload().length;
+        }
+        h.inject(seg(".").seq(peer).ack(seq + window));
+        assertTrue(((TcpConnection) c).tcb.congestion.cwnd > initial, "cwnd grows once the window was used");
+    }
+
     @Test
     void segmentsToTheMssAndStopsAtThePeersWindow() throws Exception {
         StreamConnection c = established();
