@@ -263,7 +263,11 @@ final class TapLink implements Link {
                 int ready = TapIo.poll(pollFdsAddress, 2, spinning ? 0 : -1);
                 if (ready == 0) {
                     spinning = System.nanoTime() - lastFrame < busyPollNanos;
-                    Thread.onSpinWait();
+                    // Linux's napi_busy_loop gives way whenever another task wants the CPU
+                    // (need_resched()): yield (sched_yield(2), cheap when nobody waits) rather
+                    // than spin on, or on two vCPUs the spinning reader starves the very peer
+                    // whose reply it waits for (a kernel reader draining our TCP stream).
+                    Thread.yield();
                     continue;
                 }
                 if (ready < 0) {
