@@ -47,6 +47,7 @@ import dev.strata.api.icmp.EchoService;
 import dev.strata.api.icmp.EchoSession;
 import dev.strata.api.ipv4.Ipv4Address;
 import dev.strata.api.ipv4.SendResult;
+import dev.strata.itest.support.TrackedServices;
 
 /**
  * The assembled stack inside Felix, as the distribution runs it but without a TAP device:
@@ -75,7 +76,7 @@ public class StackPaxIT {
     @Inject
     private BundleContext context;
 
-    private final List<ServiceTracker<?, ?>> trackers = new ArrayList<>();
+    private final TrackedServices services = new TrackedServices();
 
     @Configuration
     public Option[] configuration() {
@@ -362,20 +363,12 @@ public class StackPaxIT {
 
     /** The service, held until the test ends (ungetting a delayed component's last use would deactivate it). */
     private <T> T await(Class<T> type) throws InterruptedException {
-        ServiceTracker<T, T> tracker = new ServiceTracker<>(context, type, null);
-        tracker.open();
-        trackers.add(tracker);
-        T service = tracker.waitForService(WAIT_MS);
-        assertNotNull("no " + type.getName() + " service within " + WAIT_MS + " ms", service);
-        return service;
+        return services.await(context, type);
     }
 
     @After
     public void closeTrackers() {
-        for (ServiceTracker<?, ?> tracker : trackers) {
-            tracker.close();
-        }
-        trackers.clear();
+        services.close();
     }
 
     static String requiredProperty(String name) {

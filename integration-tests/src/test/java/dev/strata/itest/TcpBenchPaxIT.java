@@ -6,12 +6,9 @@ import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 import static org.junit.Assume.assumeTrue;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -49,6 +46,7 @@ import dev.strata.api.stats.StatisticsProvider;
 import dev.strata.itest.support.Exec;
 import dev.strata.itest.support.NetNs;
 import dev.strata.itest.support.Prerequisites;
+import dev.strata.itest.support.TrackedServices;
 
 /**
  * Issue 4's TCP benchmarks, each beside its kernel-to-kernel reference measured by the same
@@ -110,7 +108,7 @@ public class TcpBenchPaxIT {
     @Inject
     private BundleContext context;
 
-    private final List<ServiceTracker<?, ?>> trackers = new ArrayList<>();
+    private final TrackedServices services = new TrackedServices();
     private final List<AutoCloseable> closeAtEnd = new ArrayList<>();
     private Path peer;
     private Path bench;
@@ -463,7 +461,7 @@ public class TcpBenchPaxIT {
     private Map<String, Long> tcpCounters() throws InterruptedException {
         ServiceTracker<StatisticsProvider, StatisticsProvider> tracker = new ServiceTracker<>(context, StatisticsProvider.class, null);
         tracker.open();
-        trackers.add(tracker);
+        services.hold(tracker);
         tracker.waitForService(WAIT_MS);
         for (StatisticsProvider provider : tracker.getServices(new StatisticsProvider[0])) {
             if ("Tcp".equals(provider.protocol())) {
@@ -572,12 +570,7 @@ public class TcpBenchPaxIT {
     }
 
     private <T> T await(Class<T> type) throws InterruptedException {
-        ServiceTracker<T, T> tracker = new ServiceTracker<>(context, type, null);
-        tracker.open();
-        trackers.add(tracker);
-        T service = tracker.waitForService(WAIT_MS);
-        assertNotNull("no " + type.getName() + " service within " + WAIT_MS + " ms", service);
-        return service;
+        return services.await(context, type);
     }
 
     @After
@@ -590,9 +583,6 @@ public class TcpBenchPaxIT {
             }
         }
         closeAtEnd.clear();
-        for (ServiceTracker<?, ?> tracker : trackers) {
-            tracker.close();
-        }
-        trackers.clear();
+        services.close();
     }
 }

@@ -45,7 +45,6 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
-import org.osgi.util.tracker.ServiceTracker;
 
 import dev.strata.api.socket.ListeningSocket;
 import dev.strata.api.socket.NetSocket;
@@ -57,6 +56,7 @@ import dev.strata.api.socket.StreamSocket;
 import dev.strata.api.stats.StatisticsProvider;
 import dev.strata.api.tcp.TcpConnectionInfo;
 import dev.strata.api.tcp.TcpControl;
+import dev.strata.itest.support.TrackedServices;
 
 /**
  * Congestion control as swappable bundles inside Felix (issue 4: "an open connection can be
@@ -97,7 +97,7 @@ public class TcpCongestionPaxIT {
     @Inject
     private BundleContext context;
 
-    private final List<ServiceTracker<?, ?>> trackers = new ArrayList<>();
+    private final TrackedServices services = new TrackedServices();
     private final List<NetSocket> closeAtEnd = new ArrayList<>();
     private final ExecutorService threads = Executors.newCachedThreadPool();
 
@@ -516,12 +516,7 @@ public class TcpCongestionPaxIT {
 
     /** The service, held until the test ends. */
     private <T> T await(Class<T> type) throws InterruptedException {
-        ServiceTracker<T, T> tracker = new ServiceTracker<>(context, type, null);
-        tracker.open();
-        trackers.add(tracker);
-        T service = tracker.waitForService(WAIT_MS);
-        assertNotNull("no " + type.getName() + " service within " + WAIT_MS + " ms", service);
-        return service;
+        return services.await(context, type);
     }
 
     /** Closes the sockets and restores cubic as the default, so that the tests stay independent. */
@@ -539,10 +534,7 @@ public class TcpCongestionPaxIT {
         TcpControl control = await(TcpControl.class);
         awaitInstalled(control, "cubic");
         control.defaultCongestionControl("cubic");
-        for (ServiceTracker<?, ?> tracker : trackers) {
-            tracker.close();
-        }
-        trackers.clear();
+        services.close();
     }
 
     private static InetAddress loopback() {

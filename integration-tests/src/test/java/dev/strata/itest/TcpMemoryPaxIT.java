@@ -3,7 +3,6 @@ package dev.strata.itest;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
-import static org.junit.Assert.fail;
 
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
@@ -28,7 +27,6 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.BundleContext;
-import org.osgi.util.tracker.ServiceTracker;
 
 import dev.strata.api.buffer.BufferPool;
 import dev.strata.api.socket.ListeningSocket;
@@ -37,6 +35,7 @@ import dev.strata.api.socket.SocketService;
 import dev.strata.api.socket.StrataSocketOptions;
 import dev.strata.api.socket.StreamSocket;
 import dev.strata.itest.support.Exec;
+import dev.strata.itest.support.TrackedServices;
 
 /**
  * Issue 4's memory target: 10,000 concurrent ESTABLISHED TCP connections held in under 512 MB
@@ -76,7 +75,7 @@ public class TcpMemoryPaxIT {
     @Inject
     private BundleContext context;
 
-    private final List<ServiceTracker<?, ?>> trackers = new ArrayList<>();
+    private final TrackedServices services = new TrackedServices();
 
     @Configuration
     public Option[] configuration() {
@@ -322,21 +321,11 @@ public class TcpMemoryPaxIT {
     }
 
     private <T> T await(Class<T> type) throws InterruptedException {
-        ServiceTracker<T, T> tracker = new ServiceTracker<>(context, type, null);
-        tracker.open();
-        trackers.add(tracker);
-        T service = tracker.waitForService(WAIT_MS);
-        if (service == null) {
-            fail("no " + type.getName() + " service within " + WAIT_MS + " ms");
-        }
-        return service;
+        return services.await(context, type);
     }
 
     @After
     public void closeTrackers() {
-        for (ServiceTracker<?, ?> tracker : trackers) {
-            tracker.close();
-        }
-        trackers.clear();
+        services.close();
     }
 }

@@ -5,7 +5,6 @@ import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 
 import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -48,6 +47,7 @@ import dev.strata.api.stats.StatisticsProvider;
 import dev.strata.itest.support.Exec;
 import dev.strata.itest.support.NetNs;
 import dev.strata.itest.support.Prerequisites;
+import dev.strata.itest.support.TrackedServices;
 
 /**
  * Strata's TCP against the Linux kernel's (issue 4, SPEC section 6): the stack runs in Felix
@@ -81,7 +81,7 @@ public class TcpRealPeerIT {
     @Inject
     private BundleContext context;
 
-    private final List<ServiceTracker<?, ?>> trackers = new ArrayList<>();
+    private final TrackedServices services = new TrackedServices();
     private final List<AutoCloseable> closeAtEnd = new ArrayList<>();
 
     @Configuration
@@ -333,7 +333,7 @@ public class TcpRealPeerIT {
     private long tcpCounter(String name) throws InterruptedException {
         ServiceTracker<StatisticsProvider, StatisticsProvider> tracker = new ServiceTracker<>(context, StatisticsProvider.class, null);
         tracker.open();
-        trackers.add(tracker);
+        services.hold(tracker);
         tracker.waitForService(WAIT_MS);
         for (StatisticsProvider provider : tracker.getServices(new StatisticsProvider[0])) {
             if ("Tcp".equals(provider.protocol())) {
@@ -347,12 +347,7 @@ public class TcpRealPeerIT {
     }
 
     private <T> T await(Class<T> type) throws InterruptedException {
-        ServiceTracker<T, T> tracker = new ServiceTracker<>(context, type, null);
-        tracker.open();
-        trackers.add(tracker);
-        T service = tracker.waitForService(WAIT_MS);
-        assertNotNull("no " + type.getName() + " service within " + WAIT_MS + " ms", service);
-        return service;
+        return services.await(context, type);
     }
 
     @After
@@ -360,8 +355,6 @@ public class TcpRealPeerIT {
         for (AutoCloseable closeable : closeAtEnd) {
             closeable.close();
         }
-        for (ServiceTracker<?, ?> tracker : trackers) {
-            tracker.close();
-        }
+        services.close();
     }
 }

@@ -54,6 +54,7 @@ import dev.strata.api.socket.StrataSocketOptions;
 import dev.strata.api.socket.StreamSocket;
 import dev.strata.api.transport.DatagramProtocol;
 import dev.strata.api.transport.StreamProtocol;
+import dev.strata.itest.support.TrackedServices;
 
 /**
  * TCP sockets over the real TCP bundle inside Felix, through the {@link SocketService}, over the
@@ -76,7 +77,7 @@ public class TcpSocketPaxIT {
     @Inject
     private BundleContext context;
 
-    private final List<ServiceTracker<?, ?>> trackers = new ArrayList<>();
+    private final TrackedServices services = new TrackedServices();
     private final List<NetSocket> closeAtEnd = new ArrayList<>();
     private final ExecutorService threads = Executors.newCachedThreadPool();
 
@@ -410,7 +411,7 @@ public class TcpSocketPaxIT {
         ServiceTracker<StreamProtocol, StreamProtocol> protocol = new ServiceTracker<>(context,
                 context.createFilter("(&(objectClass=" + StreamProtocol.class.getName() + ")(" + DatagramProtocol.PROPERTY + "=tcp))"), null);
         protocol.open();
-        trackers.add(protocol);
+        services.hold(protocol);
         try {
             long start = System.nanoTime();
             tcp.stop();
@@ -491,12 +492,7 @@ public class TcpSocketPaxIT {
 
     /** The service, held until the test ends. */
     private <T> T await(Class<T> type) throws InterruptedException {
-        ServiceTracker<T, T> tracker = new ServiceTracker<>(context, type, null);
-        tracker.open();
-        trackers.add(tracker);
-        T service = tracker.waitForService(WAIT_MS);
-        assertNotNull("no " + type.getName() + " service within " + WAIT_MS + " ms", service);
-        return service;
+        return services.await(context, type);
     }
 
     @After
@@ -506,10 +502,7 @@ public class TcpSocketPaxIT {
         }
         closeAtEnd.clear();
         threads.shutdownNow();
-        for (ServiceTracker<?, ?> tracker : trackers) {
-            tracker.close();
-        }
-        trackers.clear();
+        services.close();
     }
 
     private static InetAddress loopback() {

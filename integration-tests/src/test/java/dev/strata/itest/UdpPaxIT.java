@@ -45,6 +45,7 @@ import dev.strata.api.socket.SocketSelector;
 import dev.strata.api.socket.SocketService;
 import dev.strata.api.socket.StrataSocketOptions;
 import dev.strata.api.transport.DatagramProtocol;
+import dev.strata.itest.support.TrackedServices;
 
 /**
  * UDP and the socket API inside Felix, over the stack's loopback link (issue 3): one thread
@@ -68,7 +69,7 @@ public class UdpPaxIT {
     @Inject
     private BundleContext context;
 
-    private final List<ServiceTracker<?, ?>> trackers = new ArrayList<>();
+    private final TrackedServices services = new TrackedServices();
     private final List<AutoCloseable> closeAtEnd = new ArrayList<>();
 
     @Configuration
@@ -187,7 +188,7 @@ public class UdpPaxIT {
         ServiceTracker<DatagramProtocol, DatagramProtocol> protocol = new ServiceTracker<>(context,
                 context.createFilter("(&(objectClass=" + DatagramProtocol.class.getName() + ")(" + DatagramProtocol.PROPERTY + "=udp))"), null);
         protocol.open();
-        trackers.add(protocol);
+        services.hold(protocol);
         try {
             udp.stop();
             assertEquals(Bundle.RESOLVED, udp.getState());
@@ -495,12 +496,7 @@ public class UdpPaxIT {
 
     /** The service, held until the test ends (ungetting a delayed component's last use would deactivate it). */
     private <T> T await(Class<T> type) throws InterruptedException {
-        ServiceTracker<T, T> tracker = new ServiceTracker<>(context, type, null);
-        tracker.open();
-        trackers.add(tracker);
-        T service = tracker.waitForService(WAIT_MS);
-        assertNotNull("no " + type.getName() + " service within " + WAIT_MS + " ms", service);
-        return service;
+        return services.await(context, type);
     }
 
     @After
@@ -509,10 +505,7 @@ public class UdpPaxIT {
             closeable.close();
         }
         closeAtEnd.clear();
-        for (ServiceTracker<?, ?> tracker : trackers) {
-            tracker.close();
-        }
-        trackers.clear();
+        services.close();
     }
 
     private static InetAddress loopback() {
