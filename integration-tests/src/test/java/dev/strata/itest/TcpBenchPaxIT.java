@@ -124,6 +124,9 @@ public class TcpBenchPaxIT {
 
     @Test
     public void tcpAgainstTheKernel() throws Exception {
+        // a benchmark, not a test: minutes of full load that every build need not pay for; it asserts
+        // nothing about speed, and docs/PERFORMANCE.md records what it prints (TcpRealPeerIT and
+        // TcpMemoryPaxIT are the tests of the same paths, and run in every build)
         assumeTrue("opt-in: -D" + ENABLE + "=true", Boolean.getBoolean(ENABLE));
         Prerequisites.kernel();
         Path scripts = Path.of(System.getProperty("strata.root", ".."), "integration-tests", "src", "test", "scripts")
