@@ -351,6 +351,9 @@ public abstract class MessageParser {
                         }
                         break;
                     }
+                    if (b == '\n') {
+                        return fail(ParseError.INVALID_CHUNK_FRAMING); // RFC 9112 7.1: CRLF, not a bare LF
+                    }
                     if (chunkDigits == 0) {
                         return fail(ParseError.INVALID_CHUNK_SIZE);
                     }

@@ -138,7 +138,9 @@ public final class RequestParser extends MessageParser {
             for (int i = targetStart + 1; i < targetEnd; i++) {
                 byte c = head[i];
                 if (c == ':') {
-                    if (i + 1 == targetEnd) {
+                    // RFC 9110 4.2.1, 4.2.2: http and https URIs have an authority ("//" host), which
+                    // also tells "example.org:80" (authority-form, CONNECT only) from an absolute-URI.
+                    if (targetEnd - i < 4 || head[i + 1] != '/' || head[i + 2] != '/') {
                         return ParseError.INVALID_TARGET;
                     }
                     form = TargetForm.ABSOLUTE;
