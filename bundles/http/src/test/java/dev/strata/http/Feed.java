@@ -79,7 +79,7 @@ final class Feed {
         }
         sb.append(" body=").append(body.toString(StandardCharsets.ISO_8859_1));
         for (int i = 0; i < p.trailerCount(); i++) {
-            sb.append(" trailers=").append(p.trailerCount());
+            sb.append(" trailer");
         }
         return sb.toString();
     }

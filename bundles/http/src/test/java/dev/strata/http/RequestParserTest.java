@@ -141,7 +141,7 @@ class RequestParserTest {
                 + "A\r\n0123456789\r\n0;last\r\nExpires: never\r\nX-Checksum: 42\r\n\r\n"));
         assertEquals(1, ok.size(), ok.toString());
         assertTrue(ok.get(0).contains("CHUNKED"));
-        assertTrue(ok.get(0).endsWith("body=abcdefghijklmnopqrstuvwxyz0123456789 trailers=2 trailers=2"), ok.get(0));
+        assertTrue(ok.get(0).endsWith("body=abcdefghijklmnopqrstuvwxyz0123456789 trailer trailer"), ok.get(0));
         RequestParser q = new RequestParser();
         ByteBuffer in = ByteBuffer.wrap(bytes("POST /up HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
                 + "1\r\na\r\n0\r\nExpires: never\r\nX-Checksum: 42\r\n\r\n"));
