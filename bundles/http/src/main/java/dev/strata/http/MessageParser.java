@@ -184,6 +184,9 @@ public abstract class MessageParser {
                 }
             }
             if (b != '\n') {
+                if (state == State.START_LINE && !startLineByteAllowed(b)) {
+                    return fail(startLineByteError());
+                }
                 if (state == State.START_LINE && headLength - lineStart > limits.maxStartLineLength()) {
                     // One more than the limit may be the CR of the line's CRLF.
                     return fail(startLineTooLong());
@@ -427,6 +430,19 @@ public abstract class MessageParser {
     protected abstract ParseError headersComplete();
 
     protected abstract ParseError startLineTooLong();
+
+    /**
+     * Whether {@code b} can appear in a start-line at all: checked as each byte arrives, so that a
+     * peer speaking another protocol (a TLS ClientHello on port 80) is refused at its first byte
+     * instead of after a start-line's worth of bytes.
+     */
+    protected boolean startLineByteAllowed(byte b) {
+        return true;
+    }
+
+    protected ParseError startLineByteError() {
+        return null;
+    }
 
     protected final void setContentLength(long length) {
         framing = Framing.LENGTH;

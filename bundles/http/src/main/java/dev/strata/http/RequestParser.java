@@ -50,6 +50,18 @@ public final class RequestParser extends MessageParser {
     }
 
     @Override
+    protected boolean startLineByteAllowed(byte b) {
+        // RFC 9112 3: method (tchar), request-target (visible ASCII) and HTTP-version are all
+        // visible US-ASCII separated by SP; CR may precede the LF.
+        return b >= 0x20 && b < 0x7F || b == '\r';
+    }
+
+    @Override
+    protected ParseError startLineByteError() {
+        return ParseError.MALFORMED_REQUEST_LINE;
+    }
+
+    @Override
     protected ParseError parseStartLine(int from, int to) {
         // RFC 9112 3: request-line = method SP request-target SP HTTP-version, single SPs.
         int sp1 = indexOf(' ', from, to);
@@ -78,6 +90,10 @@ public final class RequestParser extends MessageParser {
         for (int i = targetStart; i < targetEnd; i++) {
             if (!Syntax.isTargetChar(head[i])) {
                 return head[i] == '\r' ? ParseError.BARE_CR : ParseError.INVALID_TARGET;
+            }
+            if (head[i] == '#') {
+                // RFC 9112 3.2: no form of request-target has a fragment (RFC 9110 7.1).
+                return ParseError.INVALID_TARGET;
             }
         }
         return classifyTarget();

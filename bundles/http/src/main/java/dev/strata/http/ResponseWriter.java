@@ -124,6 +124,21 @@ public final class ResponseWriter {
     }
 
     /**
+     * A complete response to a request that could not be parsed: the status of {@code error}, Date,
+     * {@code Content-Length: 0} and {@code Connection: close} (RFC 9112 9.6: the server closes the
+     * connection after it).
+     */
+    public void errorResponse(ByteBuffer out, ParseError error, long epochMillis) {
+        statusLine(out, error.status());
+        date(out, epochMillis);
+        contentLength(out, 0);
+        if (error.closesConnection()) {
+            header(out, "Connection", "close");
+        }
+        endHeaders(out);
+    }
+
+    /**
      * Whether a response carries a body (RFC 9110 9.3.2, 15.2, 15.3.5, 15.4.5): not to HEAD, not for
      * 1xx, 204 or 304.
      */

@@ -203,8 +203,9 @@ class RequestParserTest {
             {"GET /\r\n\r\n", "MALFORMED_REQUEST_LINE 400"},
             {"GET / HTTP/1.1 \r\n\r\n", "MALFORMED_REQUEST_LINE 400"},
             {"G(T / HTTP/1.1\r\n\r\n", "INVALID_METHOD 400"},
-            {"GET /a\u0001 HTTP/1.1\r\n\r\n", "INVALID_TARGET 400"},
-            {"GET /\u00e9 HTTP/1.1\r\n\r\n", "INVALID_TARGET 400"},
+            {"GET /a\u0001 HTTP/1.1\r\n\r\n", "MALFORMED_REQUEST_LINE 400"},
+            {"GET /\u00e9 HTTP/1.1\r\n\r\n", "MALFORMED_REQUEST_LINE 400"},
+            {"GET /a#frag HTTP/1.1\r\n" + host + "\r\n", "INVALID_TARGET 400"},
             {"GET * HTTP/1.1\r\n" + host + "\r\n", "INVALID_TARGET 400"},
             {"GET example.org:80 HTTP/1.1\r\n" + host + "\r\n", "INVALID_TARGET 400"},
             {"CONNECT /x HTTP/1.1\r\n" + host + "\r\n", "INVALID_TARGET 400"},
@@ -260,6 +261,16 @@ class RequestParserTest {
         for (String[] c : cases) {
             assertEquals("ERROR " + c[1], error(c[0]), c[0]);
         }
+    }
+
+    @Test
+    void refusesTlsHandshakeAtItsFirstByte() {
+        RequestParser p = new RequestParser();
+        ByteBuffer in = ByteBuffer.wrap(new byte[] {0x16, 0x03, 0x01, 0x02, 0x00, 0x01});
+        assertEquals(MessageParser.Event.ERROR, p.next(in));
+        assertEquals(ParseError.MALFORMED_REQUEST_LINE, p.error());
+        assertEquals(1, in.position());
+        assertEquals(MessageParser.Event.ERROR, p.next(in)); // stays failed
     }
 
     // ---- limits: exactly at each bound is accepted, one past is refused ----

@@ -87,6 +87,14 @@ class ResponseWriterTest {
     }
 
     @Test
+    void writesErrorResponseThatClosesTheConnection() {
+        ByteBuffer out = ByteBuffer.allocate(256);
+        new ResponseWriter().errorResponse(out, ParseError.HEADER_SECTION_TOO_LARGE, 784111777000L);
+        assertEquals("HTTP/1.1 431 Request Header Fields Too Large\r\nDate: Sun, 06 Nov 1994 08:49:37 GMT\r\n"
+                + "Content-Length: 0\r\nConnection: close\r\n\r\n", text(out));
+    }
+
+    @Test
     void refusesHeaderInjection() {
         ResponseWriter w = new ResponseWriter();
         ByteBuffer out = ByteBuffer.allocate(256);
