@@ -260,6 +260,9 @@ class RequestParserTest {
         };
         for (String[] c : cases) {
             assertEquals("ERROR " + c[1], error(c[0]), c[0]);
+            // The same verdict when the request trickles in one byte at a time.
+            List<String> slow = Feed.parse(new RequestParser(), bytes(c[0]), () -> 1);
+            assertEquals("ERROR " + c[1], slow.get(slow.size() - 1), c[0]);
         }
     }
 
