@@ -341,7 +341,14 @@ final class Sender {
             tcb.recoveryTimerRestarted = tcb.inRecovery;
         }
         if (data > 0) {
-            c.events |= TcpConnection.EVENT_WRITABLE;
+            // Linux sk_stream_write_space (net/core/stream.c): a writer is woken only once the
+            // free space is at least half what is still queued (sk_stream_wspace >=
+            // sk_stream_min_wspace, a third of the buffer when it was full), not per ACK, so a
+            // blocked writer wakes for one large write instead of many small ones
+            SendBuffer sb = tcb.sendBuffer;
+            if (sb.capacity() - sb.length >= sb.length / 2) {
+                c.events |= TcpConnection.EVENT_WRITABLE;
+            }
             c.tuning.afterAck(now); // twice cwnd (Linux tcp_sndbuf_expand)
             c.tuning.armTrim(now);
         }
