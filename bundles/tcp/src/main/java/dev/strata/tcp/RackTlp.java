@@ -19,6 +19,13 @@ final class RackTlp {
 
     /** RFC 8985 7.2: WCDelAckT, the worst-case delayed-ACK time of a peer with one segment to acknowledge. */
     static final long WORST_CASE_DELAYED_ACK_NANOS = 200_000_000L;
+    /**
+     * The least PTO: 10 ms, as the TLP draft's "PTO = max(2 * SRTT, 10ms)"
+     * (draft-dukkipati-tcpm-tcp-loss-probe 2.1; Linux's jiffy-granular timer and TCP_TIMEOUT_MIN
+     * add as much). On a sub-millisecond path (a TAP: SRTT ~50 us) 2 * SRTT alone fired while a
+     * busy receiver was merely slow to ACK, and every such probe was a spurious retransmission.
+     */
+    static final long MIN_PTO_NANOS = 10_000_000L;
     /** RFC 8985 7.2: the PTO without an RTT sample. */
     static final long INITIAL_PTO_NANOS = 1_000_000_000L;
     /** RFC 8985 6.2 step 4: DSACK-free recoveries after which the reordering window multiplier resets. */
@@ -317,8 +324,8 @@ final class RackTlp {
      * RFC 8985 7.2: (re)arms the probe timer after new data went or an ACK arrived, unless in
      * recovery (fast or after an RTO), with SACKed data outstanding (RACK's timer covers that),
      * with nothing outstanding, or while the reorder timer or the persist timer runs. PTO =
-     * 2 * SRTT, plus the worst-case delayed ACK when one segment is in flight, at most when
-     * the RTO would fire.
+     * 2 * SRTT (at least {@link #MIN_PTO_NANOS}), plus the worst-case delayed ACK when one
+     * segment is in flight, at most when the RTO would fire.
      */
     void scheduleProbe(long now) {
         if (probing || !enabled() || tcb.inRecovery || tcb.sndUna == tcb.sndMax || tcb.sndNxt != tcb.sndMax
@@ -328,7 +335,7 @@ final class RackTlp {
         }
         long pto;
         if (tcb.rtt.hasSample()) {
-            pto = 2 * tcb.rtt.smoothedRttNanos;
+            pto = Math.max(2 * tcb.rtt.smoothedRttNanos, MIN_PTO_NANOS);
             if (Seq.distance(tcb.sndUna, tcb.sndMax) <= tcb.sendMss) {
                 pto += WORST_CASE_DELAYED_ACK_NANOS;
             }

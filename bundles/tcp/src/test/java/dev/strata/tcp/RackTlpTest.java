@@ -127,6 +127,25 @@ class RackTlpTest {
     }
 
     /**
+     * On a path faster than 5 ms the probe still waits 10 ms (the TLP draft's floor): a
+     * receiver slow to ACK on a sub-millisecond path is not a tail loss.
+     */
+    @Test
+    void theProbeWaitsAtLeastTenMillisecondsOnAFastPath() throws Exception {
+        StreamConnection c = established();
+        tcb.rtt.smoothedRttNanos = 50_000; // a TAP: 50 us
+        TcpHarness.write(c, "x".repeat(2 * MSS));
+        h.expect(data(0, false));
+        h.expect(data(1, true));
+        assertEquals(RetransmitTimer.PROBE, tcb.retransmitTimerKind);
+        h.advance(9);
+        h.expectNothing();
+        h.advance(1);
+        h.expect(data(1, true)); // the probe, at 10 ms
+        assertEquals(1, h.counter(TcpStatistic.LOSS_PROBES));
+    }
+
+    /**
      * RFC 8985 7.3: with data queued that the receive window allows, the probe is one new
      * segment (cwnd does not count), and 7.4: its ACK ends the episode without a cwnd reduction.
      */
