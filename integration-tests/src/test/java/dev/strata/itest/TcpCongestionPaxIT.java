@@ -160,6 +160,8 @@ public class TcpCongestionPaxIT {
         assertTrue("TcpControl switch to cubic", control.congestionControl(LOCALHOST, clientPort, LOCALHOST, serverPort, "cubic"));
         TcpConnectionInfo cubicAgain = info(control, pair.client);
         assertEquals("client after TcpControl -> cubic", "cubic", cubicAgain.congestionControl());
+        assertEquals("getsockopt(TCP_CONGESTION) after TcpControl -> cubic: what runs, not what was set", "cubic",
+                pair.client.getOption(StrataSocketOptions.TCP_CONGESTION));
         assertWindowKept("TcpControl -> cubic", renoBefore, cubicAgain);
         assertFalse("the transfer was over before the switch back to cubic", transfer.finished());
 
@@ -205,6 +207,7 @@ public class TcpCongestionPaxIT {
             // the factory's unregistration reaches TCP synchronously (dynamic reference): at once
             TcpConnectionInfo fallback = info(control, pair.client);
             assertEquals("client right after the CUBIC bundle stopped", "reno", fallback.congestionControl());
+            assertEquals("getsockopt(TCP_CONGESTION) after the fall back", "reno", pair.client.getOption(StrataSocketOptions.TCP_CONGESTION));
             assertWindowKept("CUBIC bundle stopped", onCubic, fallback);
             assertEquals("server right after the CUBIC bundle stopped", "reno", info(control, pair.server).congestionControl());
             assertEquals("ESTABLISHED", fallback.state());

@@ -827,6 +827,30 @@ final class TcpSocket extends TcpSocketBase implements StreamSocket, StreamEndpo
         }
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>TCP_CONGESTION on a connected socket is the algorithm the connection runs now, as
+     * Linux's getsockopt reports it: the operator may have switched it (TcpControl), or its
+     * bundle stopped and the connection fell back to the default.
+     */
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> T getOption(SocketOption<T> option) throws NetSocketException {
+        if (option == StrataSocketOptions.TCP_CONGESTION) {
+            ensureOpen("getsockopt");
+            StreamConnection c;
+            synchronized (lock) {
+                c = established && !over ? connection : null;
+            }
+            String running = c == null ? null : c.congestionControl();
+            if (running != null) {
+                return (T) running;
+            }
+        }
+        return super.getOption(option);
+    }
+
     @Override
     public void shutdown(Shutdown how) throws NetSocketException {
         StreamConnection fin = null;

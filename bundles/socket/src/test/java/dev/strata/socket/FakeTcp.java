@@ -302,6 +302,11 @@ class FakeTcp implements StreamProtocol {
         }
 
         @Override
+        public String congestionControl() {
+            return algorithm;
+        }
+
+        @Override
         public boolean congestionControl(String name) {
             touched();
             if (!algorithms.contains(name)) {

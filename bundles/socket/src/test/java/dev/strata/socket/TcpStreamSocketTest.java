@@ -450,6 +450,8 @@ class TcpStreamSocketTest {
         assertEquals("reno", c.algorithm, "switched on the open connection");
         assertEquals(SocketError.EINVAL, errorOf(() -> socket.setOption(StrataSocketOptions.TCP_CONGESTION, "bbr")));
         assertEquals("reno", socket.getOption(StrataSocketOptions.TCP_CONGESTION));
+        c.algorithm = "cubic"; // switched by the operator (TcpControl), or fallen back when reno's bundle stopped
+        assertEquals("cubic", socket.getOption(StrataSocketOptions.TCP_CONGESTION), "what the connection runs now");
         assertEquals(2, c.optionChanges.size(), "TCP_CONGESTION goes through congestionControl(), not options()");
     }
 

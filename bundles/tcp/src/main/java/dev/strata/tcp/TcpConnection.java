@@ -833,6 +833,11 @@ final class TcpConnection implements StreamConnection {
     }
 
     @Override
+    public synchronized String congestionControl() {
+        return tcb.congestionAlgorithm;
+    }
+
+    @Override
     public boolean congestionControl(String name) {
         synchronized (this) {
             CongestionControl next = stack.congestionControl(name);

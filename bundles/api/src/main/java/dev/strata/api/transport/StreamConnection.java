@@ -62,6 +62,15 @@ public interface StreamConnection {
     /** Switches congestion control (by algorithm name) while open; false if no such algorithm runs. */
     boolean congestionControl(String name);
 
+    /**
+     * The congestion control algorithm the connection runs now (after a switch, or a fall back to
+     * the default when its algorithm's bundle stopped), as {@code getsockopt(TCP_CONGESTION)}
+     * reports it; null when the transport does not say.
+     */
+    default String congestionControl() {
+        return null;
+    }
+
     /** Applies changed options (TCP_NODELAY, keep-alive settings, buffer sizes). */
     void options(StreamOptions options);
 }
