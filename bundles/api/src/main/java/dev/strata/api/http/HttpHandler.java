@@ -1,0 +1,28 @@
+package dev.strata.api.http;
+
+import org.osgi.annotation.versioning.ConsumerType;
+
+/**
+ * Answers the HTTP requests under a path prefix. Register it as an OSGi service with the property
+ * {@value #PATH}; the server dispatches each request to the handler with the longest prefix that
+ * matches its path ({@code "/hello"} matches {@code /hello}, {@code /hello/x} and
+ * {@code /hello?q}, not {@code /helloworld}; {@code "/"} matches every path).
+ *
+ * <p>The server calls {@link #handle} on its network thread, once per request, with the whole
+ * request body read: a handler answers quickly and never blocks. The server writes the framing
+ * itself (Content-Length, Connection, Date; HEAD gets no body). A handler that throws gets a 500.
+ * The request and response objects are reused for the next request: do not keep them.
+ */
+@ConsumerType
+public interface HttpHandler {
+
+    /** The service property naming the path prefix served, e.g. {@code "/hello"}. */
+    String PATH = "strata.http.path";
+
+    /**
+     * Answers {@code request} through {@code response} (status 200 and an empty body unless set).
+     *
+     * @throws Exception anything: the client gets 500 Internal Server Error
+     */
+    void handle(HttpRequest request, HttpResponse response) throws Exception;
+}
