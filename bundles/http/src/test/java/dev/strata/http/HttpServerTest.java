@@ -1,0 +1,349 @@
+package dev.strata.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import dev.strata.api.http.HttpHandler;
+import dev.strata.http.FakeSockets.FakeStreamSocket;
+
+/** The whiteboard server over the fake socket layer: dispatch, keep-alive, pipelining, errors, timeouts. */
+class HttpServerTest {
+
+    private static final int PORT = 8080;
+
+    private final FakeSockets sockets = new FakeSockets();
+    private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
+    private HttpServer server;
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.deactivate();
+        }
+    }
+
+    private HttpServer start(HttpLimits limits) throws InterruptedException {
+        server = new HttpServer(sockets, new HttpServer.Settings(new InetSocketAddress("0.0.0.0", PORT), limits, 1000),
+                nanos::get, System::currentTimeMillis);
+        eventually(() -> sockets.listener(PORT) != null, "the server listening");
+        return server;
+    }
+
+    private HttpServer start() throws InterruptedException {
+        return start(HttpLimits.DEFAULT);
+    }
+
+    private static void eventually(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, "timed out waiting for " + what);
+            Thread.sleep(2);
+        }
+    }
+
+    private FakeStreamSocket connect() {
+        FakeStreamSocket peer = sockets.connect(PORT);
+        assertNotNull(peer, "nothing listens");
+        return peer;
+    }
+
+    /** What the peer has read so far, accumulated. */
+    private static final class Reader {
+        final FakeStreamSocket peer;
+        final StringBuilder text = new StringBuilder();
+
+        Reader(FakeStreamSocket peer) {
+            this.peer = peer;
+        }
+
+        String until(BooleanSupplier done, String what) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (true) {
+                text.append(new String(peer.peerRead(1 << 20), StandardCharsets.ISO_8859_1));
+                if (done.getAsBoolean()) {
+                    return text.toString();
+                }
+                assertTrue(System.nanoTime() < deadline, "timed out waiting for " + what + "; read: " + text);
+                Thread.sleep(2);
+            }
+        }
+
+        /** Waits for {@code count} complete responses (each header section plus its Content-Length body). */
+        String responses(int count) throws InterruptedException {
+            return until(() -> complete(text.toString()) >= count, count + " responses");
+        }
+
+        String closed() throws InterruptedException {
+            return until(() -> !peer.isOpen() || peer.outputShutdown(), "the server closing");
+        }
+    }
+
+    private static final Pattern LENGTH = Pattern.compile("(?i)content-length: (\\d+)");
+
+    /** How many complete responses {@code s} holds (bodies by Content-Length; HEAD not handled). */
+    static int complete(String s) {
+        int count = 0;
+        int from = 0;
+        while (true) {
+            int end = s.indexOf("\r\n\r\n", from);
+            if (end < 0) {
+                return count;
+            }
+            String head = s.substring(from, end);
+            Matcher m = LENGTH.matcher(head);
+            int length = m.find() && !head.startsWith("HTTP/1.1 1") ? Integer.parseInt(m.group(1)) : 0;
+            if (head.startsWith("HTTP/1.1 1")) {
+                from = end + 4; // an interim response does not count
+                continue;
+            }
+            if (end + 4 + length > s.length()) {
+                return count;
+            }
+            count++;
+            from = end + 4 + length;
+        }
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    private static HttpHandler hello(String text) {
+        return (request, response) -> response.body(text + " " + request.method() + " " + request.path() + " "
+                + request.query(), "text/plain");
+    }
+
+    @Test
+    void servesRegisteredHandlerAndAnswers404Otherwise() throws Exception {
+        start();
+        server.addHandler(hello("hi"), Map.of(HttpHandler.PATH, "/hello"));
+        Reader r = new Reader(connect());
+        r.peer.peerWrite(ascii("GET /hello/x?a=1 HTTP/1.1\r\nHost: h\r\n\r\n"));
+        String s = r.responses(1);
+        assertTrue(s.startsWith("HTTP/1.1 200 OK\r\n"), s);
+        assertTrue(s.contains("Content-Type: text/plain\r\n"), s);
+        assertTrue(s.contains("Date: "), s);
+        assertTrue(s.endsWith("\r\n\r\nhi GET /hello/x a=1"), s);
+        r.peer.peerWrite(ascii("GET /helloworld HTTP/1.1\r\nHost: h\r\n\r\n"));
+        s = r.responses(2);
+        assertTrue(s.substring(s.indexOf("hi GET")).contains("HTTP/1.1 404 Not Found\r\n"), s);
+        assertTrue(r.peer.isOpen() && !r.peer.outputShutdown(), "keep-alive after a 404");
+        assertEquals(1, server.counter(HttpStatistic.NotFound));
+    }
+
+    @Test
+    void longestPrefixWinsAndUnregisteringRemovesAtOnce() throws Exception {
+        start();
+        HttpHandler root = hello("root");
+        HttpHandler deep = hello("deep");
+        server.addHandler(root, Map.of(HttpHandler.PATH, "/"));
+        server.addHandler(deep, Map.of(HttpHandler.PATH, "/a/b"));
+        Reader r = new Reader(connect());
+        r.peer.peerWrite(ascii("GET /a/b/c HTTP/1.1\r\nHost: h\r\n\r\n"));
+        assertTrue(r.responses(1).endsWith("deep GET /a/b/c null"));
+        server.removeHandler(deep);
+        r.peer.peerWrite(ascii("GET /a/b/c HTTP/1.1\r\nHost: h\r\n\r\n"));
+        assertTrue(r.responses(2).endsWith("root GET /a/b/c null"));
+        server.removeHandler(root);
+        r.peer.peerWrite(ascii("GET /a/b/c HTTP/1.1\r\nHost: h\r\n\r\n"));
+        assertTrue(r.responses(3).contains("HTTP/1.1 404 Not Found"));
+    }
+
+    @Test
+    void registryMatchesOnSegmentBoundaries() {
+        assertTrue(HandlerRegistry.matches("/hello", "/hello"));
+        assertTrue(HandlerRegistry.matches("/hello", "/hello/x"));
+        assertFalse(HandlerRegistry.matches("/hello", "/helloworld"));
+        assertTrue(HandlerRegistry.matches("/", "/anything"));
+        assertTrue(HandlerRegistry.matches("/dir/", "/dir/file"));
+        HandlerRegistry registry = new HandlerRegistry();
+        assertFalse(registry.add("relative", hello("x")), "a prefix must be an absolute path");
+        assertFalse(registry.add(null, hello("x")));
+        assertNull(registry.find("/"));
+    }
+
+    @Test
+    void pipelinedRequestsAreAnsweredInOrderOnOneConnection() throws Exception {
+        start();
+        server.addHandler(hello("p"), Map.of(HttpHandler.PATH, "/"));
+        Reader r = new Reader(connect());
+        r.peer.peerWrite(ascii("GET /one HTTP/1.1\r\nHost: h\r\n\r\nGET /two HTTP/1.1\r\nHost: h\r\n\r\n"
+                + "POST /three HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\n\r\nabc"));
+        String s = r.responses(3);
+        int one = s.indexOf("p GET /one");
+        int two = s.indexOf("p GET /two");
+        int three = s.indexOf("p POST /three");
+        assertTrue(one > 0 && two > one && three > two, s);
+        assertEquals(3, server.counter(HttpStatistic.Requests));
+        assertEquals(1, server.counter(HttpStatistic.Connections));
+    }
+
+    @Test
+    void requestBodyChunkedOrNotReachesTheHandler() throws Exception {
+        start();
+        AtomicReference<String> got = new AtomicReference<>();
+        server.addHandler((request, response) -> {
+            ByteBuffer b = request.body();
+            byte[] bytes = new byte[b.remaining()];
+            b.get(bytes);
+            got.set(new String(bytes, StandardCharsets.US_ASCII));
+            response.status(201).body(bytes);
+        }, Map.of(HttpHandler.PATH, "/post"));
+        Reader r = new Reader(connect());
+        r.peer.peerWrite(ascii("POST /post HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n"));
+        String s = r.responses(1);
+        assertEquals("hello world", got.get());
+        assertTrue(s.startsWith("HTTP/1.1 201 Created\r\n") && s.endsWith("Content-Length: 11\r\n\r\nhello world"), s);
+    }
+
+    @Test
+    void headAnswersWithTheLengthGetWouldSendAndNoBody() throws Exception {
+        start();
+        server.addHandler(hello("h"), Map.of(HttpHandler.PATH, "/"));
+        Reader r = new Reader(connect());
+        r.peer.peerWrite(ascii("HEAD / HTTP/1.1\r\nHost: h\r\n\r\nGET /x HTTP/1.1\r\nHost: h\r\n\r\n"));
+        String s = r.until(() -> r.text.indexOf("h GET /x null") > 0, "the GET after the HEAD");
+        assertTrue(s.startsWith("HTTP/1.1 200 OK\r\n"), s);
+        assertTrue(s.contains("Content-Length: 13\r\n\r\nHTTP/1.1 200 OK"), "no body after HEAD's headers: " + s);
+    }
+
+    @Test
+    void connectionCloseAndHttp10WithoutKeepAliveCloseAfterTheResponse() throws Exception {
+        start();
+        server.addHandler(hello("c"), Map.of(HttpHandler.PATH, "/"));
+        Reader r = new Reader(connect());
+        r.peer.peerWrite(ascii("GET / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\nGET /ignored HTTP/1.1\r\nHost: h\r\n\r\n"));
+        String s = r.closed();
+        assertTrue(s.contains("Connection: close\r\n"), s);
+        assertFalse(s.contains("ignored"), "nothing is answered after Connection: close: " + s);
+
+        Reader r10 = new Reader(connect());
+        r10.peer.peerWrite(ascii("GET / HTTP/1.0\r\n\r\n"));
+        assertTrue(r10.closed().contains("Connection: close\r\n"));
+
+        Reader keep = new Reader(connect());
+        keep.peer.peerWrite(ascii("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"));
+        assertTrue(keep.responses(1).contains("Connection: keep-alive\r\n"));
+        assertTrue(keep.peer.isOpen() && !keep.peer.outputShutdown());
+    }
+
+    private String malformed(String request) throws Exception {
+        Reader r = new Reader(connect());
+        r.peer.peerWrite(ascii(request));
+        String s = r.closed();
+        assertTrue(s.contains("Connection: close\r\n"), s);
+        return s;
+    }
+
+    @Test
+    void malformedRequestsGetTheirStatusAndClose() throws Exception {
+        start(new HttpLimits(64, 256, 4, 100, 256, 4, 64));
+        assertTrue(malformed("GET / HTTP/1.1\r\n\r\n").startsWith("HTTP/1.1 400 "), "no Host");
+        assertTrue(malformed("GET /" + "a".repeat(100) + " HTTP/1.1\r\n").startsWith("HTTP/1.1 414 "));
+        assertTrue(malformed("GET / HTTP/2.0\r\nHost: h\r\n\r\n").startsWith("HTTP/1.1 505 "));
+        assertTrue(malformed("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip, chunked\r\n\r\n")
+                .startsWith("HTTP/1.1 501 "));
+        assertTrue(malformed("GET / HTTP/1.1\r\nHost: h\r\nA: 1\r\nB: 2\r\nC: 3\r\nD: 4\r\n\r\n")
+                .startsWith("HTTP/1.1 431 "));
+        assertTrue(malformed("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 101\r\n\r\n").startsWith("HTTP/1.1 413 "));
+        assertEquals(6, server.counter(HttpStatistic.ParseErrors));
+    }
+
+    @Test
+    void expectContinueGets100BeforeTheBody() throws Exception {
+        start();
+        server.addHandler((request, response) -> response.body(request.body()), Map.of(HttpHandler.PATH, "/"));
+        Reader r = new Reader(connect());
+        r.peer.peerWrite(ascii("PUT /f HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\n"));
+        r.until(() -> r.text.toString().equals("HTTP/1.1 100 Continue\r\n\r\n"), "100 Continue");
+        r.peer.peerWrite(ascii("data"));
+        assertTrue(r.responses(1).endsWith("HTTP/1.1 200 OK\r\n" + r.text.substring(r.text.indexOf("Date")
+                , r.text.indexOf("Content-Length")) + "Content-Length: 4\r\n\r\ndata"), r.text.toString());
+    }
+
+    @Test
+    void handlerThatThrowsGets500AndTheConnectionStays() throws Exception {
+        start();
+        server.addHandler((request, response) -> {
+            throw new IllegalStateException("boom");
+        }, Map.of(HttpHandler.PATH, "/boom"));
+        server.addHandler((request, response) -> response.header("X-Bad", "a\r\nInjected: yes"),
+                Map.of(HttpHandler.PATH, "/split"));
+        Reader r = new Reader(connect());
+        r.peer.peerWrite(ascii("GET /boom HTTP/1.1\r\nHost: h\r\n\r\nGET /split HTTP/1.1\r\nHost: h\r\n\r\n"));
+        String s = r.responses(2);
+        assertTrue(s.startsWith("HTTP/1.1 500 Internal Server Error\r\n"), s);
+        assertFalse(s.contains("Injected"), s);
+        assertEquals(2, s.split("HTTP/1.1 500 ", -1).length - 1, s);
+        assertEquals(2, server.counter(HttpStatistic.HandlerErrors));
+        assertTrue(r.peer.isOpen());
+    }
+
+    @Test
+    void idleConnectionGets408WhenARequestHadBegunAndCloses() throws Exception {
+        start();
+        Reader partial = new Reader(connect());
+        partial.peer.peerWrite(ascii("GET / HTTP/1.1\r\nHo"));
+        Reader quiet = new Reader(connect());
+        eventually(() -> server.connectionCount() == 2, "two connections");
+        Thread.sleep(50); // let the server read the partial request
+        nanos.addAndGet(TimeUnit.SECONDS.toNanos(2));
+        assertTrue(partial.closed().startsWith("HTTP/1.1 408 Request Timeout\r\n"), partial.text.toString());
+        assertEquals("", quiet.closed(), "between requests the server closes silently");
+        eventually(() -> server.counter(HttpStatistic.Timeouts) == 2, "two timeouts");
+    }
+
+    @Test
+    void largePipelinedResponsesWaitForThePeerToRead() throws Exception {
+        sockets.sendBuffer = 4096;
+        start();
+        byte[] big = new byte[50_000];
+        java.util.Arrays.fill(big, (byte) 'x');
+        server.addHandler((request, response) -> response.body(big), Map.of(HttpHandler.PATH, "/"));
+        Reader r = new Reader(connect());
+        StringBuilder requests = new StringBuilder();
+        for (int i = 0; i < 10; i++) {
+            requests.append("GET /").append(i).append(" HTTP/1.1\r\nHost: h\r\n\r\n");
+        }
+        r.peer.peerWrite(ascii(requests.toString()));
+        Thread.sleep(100);
+        // the server stops parsing above its high-water mark rather than buffer all 500 kB
+        assertTrue(server.counter(HttpStatistic.Requests) < 10, "requests answered " + server.counter(HttpStatistic.Requests));
+        assertEquals(10, complete(r.responses(10)));
+    }
+
+    @Test
+    void listensOnceTcpRunsAndDeactivateClosesConnections() throws Exception {
+        sockets.tcpRunning(false);
+        server = new HttpServer(sockets, new HttpServer.Settings(new InetSocketAddress("0.0.0.0", PORT),
+                HttpLimits.DEFAULT, 60_000), nanos::get, System::currentTimeMillis);
+        Thread.sleep(100);
+        assertNull(sockets.listener(PORT));
+        sockets.tcpRunning(true);
+        eventually(() -> sockets.listener(PORT) != null, "listening within the retry interval");
+        Reader r = new Reader(connect());
+        eventually(() -> server.connectionCount() == 1, "the connection accepted");
+        server.deactivate();
+        server = null;
+        assertFalse(r.peer.isOpen(), "an idle connection is closed by deactivate");
+        assertFalse(sockets.listener(PORT) != null, "the listener is closed");
+    }
+}
