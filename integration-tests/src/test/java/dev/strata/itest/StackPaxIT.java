@@ -65,7 +65,7 @@ public class StackPaxIT {
     static final String[] STRATA_BUNDLES = {
         "bundles/api", "bundles/core", "bundles/link-loopback", "bundles/link-tap", "bundles/ethernet",
         "bundles/arp", "bundles/ipv4", "bundles/icmp", "bundles/udp", "bundles/tcp", "bundles/tcp-cc-reno",
-        "bundles/tcp-cc-cubic", "bundles/socket", "bundles/services",
+        "bundles/tcp-cc-cubic", "bundles/socket", "bundles/services", "bundles/http",
         "bundles/capture", "bundles/control", "shell-commands",
     };
 

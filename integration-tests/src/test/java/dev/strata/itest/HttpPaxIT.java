@@ -1,0 +1,183 @@
+package dev.strata.itest;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.io.ByteArrayOutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Dictionary;
+import java.util.Hashtable;
+
+import javax.inject.Inject;
+
+import org.junit.After;
+import org.junit.FixMethodOrder;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.junit.runners.MethodSorters;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+
+import dev.strata.api.http.HttpHandler;
+import dev.strata.api.socket.NetSocketException;
+import dev.strata.api.socket.SocketError;
+import dev.strata.api.socket.SocketService;
+import dev.strata.api.socket.StrataSocketOptions;
+import dev.strata.api.socket.StreamSocket;
+import dev.strata.itest.support.TrackedServices;
+
+/**
+ * The HTTP bundle's whiteboard inside Felix over the stack's own TCP (issue 5): a handler
+ * registered as a service from this bundle is fetched through a stack socket on
+ * 127.0.0.1:80 at once, two pipelined requests on one connection are answered in order, and
+ * after the service is unregistered the same URL is 404.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+@FixMethodOrder(MethodSorters.NAME_ASCENDING)
+public class HttpPaxIT {
+
+    private static final long WAIT_MS = 10_000;
+
+    @Inject
+    private BundleContext context;
+
+    private final TrackedServices services = new TrackedServices();
+    private ServiceRegistration<HttpHandler> registration;
+
+    @Configuration
+    public Option[] configuration() {
+        return StackPaxIT.frameworkOptions(StackPaxIT.STRATA_BUNDLES);
+    }
+
+    /** A response as read: status code and body (by Content-Length). */
+    private record Response(int status, String body) {
+    }
+
+    private void registerHello() {
+        Dictionary<String, Object> properties = new Hashtable<>();
+        properties.put(HttpHandler.PATH, "/hello");
+        registration = context.registerService(HttpHandler.class,
+                (request, response) -> response.body("hello " + request.method() + " " + request.target(), "text/plain"),
+                properties);
+    }
+
+    @Test
+    public void a_aRegisteredHandlerIsServedAtOnce() throws Exception {
+        registerHello();
+        Response response = fetch("/hello").get(0);
+        assertEquals(200, response.status());
+        assertEquals("hello GET /hello", response.body());
+    }
+
+    @Test
+    public void b_twoPipelinedRequestsOnOneConnectionAreAnsweredInOrder() throws Exception {
+        registerHello();
+        java.util.List<Response> responses = fetch("/hello?first", "/hello?second");
+        assertEquals(2, responses.size());
+        assertEquals(new Response(200, "hello GET /hello?first"), responses.get(0));
+        assertEquals(new Response(200, "hello GET /hello?second"), responses.get(1));
+    }
+
+    @Test
+    public void c_anUnregisteredHandlerIsGoneAtOnce() throws Exception {
+        registerHello();
+        assertEquals(200, fetch("/hello").get(0).status());
+        registration.unregister();
+        registration = null;
+        assertEquals(404, fetch("/hello").get(0).status());
+    }
+
+    /**
+     * Sends GETs for {@code paths} pipelined on one connection to 127.0.0.1:80 (the last with
+     * {@code Connection: close}), reads to the end of the stream and parses the responses.
+     * Connects again while the server is not yet listening (refused) for up to {@link #WAIT_MS}.
+     */
+    private java.util.List<Response> fetch(String... paths) throws Exception {
+        SocketService sockets = services.await(context, SocketService.class);
+        long deadline = System.currentTimeMillis() + WAIT_MS;
+        StreamSocket socket;
+        while (true) {
+            socket = sockets.openStream();
+            try {
+                socket.connect(new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), 80), 5000);
+                break;
+            } catch (NetSocketException e) {
+                socket.close();
+                if (e.error() != SocketError.ECONNREFUSED || System.currentTimeMillis() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
+        }
+        try {
+            socket.setOption(StrataSocketOptions.SO_RCVTIMEO, (int) WAIT_MS);
+            StringBuilder requests = new StringBuilder();
+            for (int i = 0; i < paths.length; i++) {
+                requests.append("GET ").append(paths[i]).append(" HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+                if (i == paths.length - 1) {
+                    requests.append("Connection: close\r\n");
+                }
+                requests.append("\r\n");
+            }
+            ByteBuffer out = ByteBuffer.wrap(requests.toString().getBytes(StandardCharsets.US_ASCII));
+            while (out.hasRemaining()) {
+                socket.write(out);
+            }
+            ByteArrayOutputStream received = new ByteArrayOutputStream();
+            ByteBuffer in = ByteBuffer.allocate(4096);
+            int n;
+            while ((n = socket.read(in)) >= 0) {
+                received.write(in.array(), 0, n);
+                in.clear();
+            }
+            return parse(received.toString(StandardCharsets.ISO_8859_1));
+        } finally {
+            socket.close();
+        }
+    }
+
+    /** Splits {@code text} into responses: status-line, fields, Content-Length bytes of body. */
+    private static java.util.List<Response> parse(String text) {
+        java.util.List<Response> responses = new java.util.ArrayList<>();
+        int from = 0;
+        while (from < text.length()) {
+            int end = text.indexOf("\r\n\r\n", from);
+            if (end < 0) {
+                fail("an incomplete header section in: " + text);
+            }
+            String[] lines = text.substring(from, end).split("\r\n");
+            assertTrue(lines[0], lines[0].startsWith("HTTP/1.1 "));
+            int status = Integer.parseInt(lines[0].substring(9, 12));
+            int length = 0;
+            for (String line : lines) {
+                if (line.regionMatches(true, 0, "Content-Length:", 0, 15)) {
+                    length = Integer.parseInt(line.substring(15).trim());
+                }
+            }
+            int bodyStart = end + 4;
+            assertTrue("a body cut short in: " + text, bodyStart + length <= text.length());
+            responses.add(new Response(status, text.substring(bodyStart, bodyStart + length)));
+            from = bodyStart + length;
+        }
+        return responses;
+    }
+
+    @After
+    public void unregister() {
+        if (registration != null) {
+            registration.unregister();
+            registration = null;
+        }
+        services.close();
+    }
+}
