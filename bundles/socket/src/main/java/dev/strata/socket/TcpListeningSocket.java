@@ -131,6 +131,12 @@ final class TcpListeningSocket extends TcpSocketBase implements ListeningSocket,
         return socket;
     }
 
+    /** Lock-free, as TCP asks it under its own locks: more than {@code backlog} connections wait. */
+    @Override
+    public boolean acceptQueueFull() {
+        return open && queued > backlog;
+    }
+
     // ---- accept -------------------------------------------------------------------------------------
 
     @Override

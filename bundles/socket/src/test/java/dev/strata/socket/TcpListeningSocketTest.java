@@ -141,8 +141,10 @@ class TcpListeningSocketTest {
     void theAcceptQueueHoldsBacklogPlusOneAsLinuxThenRefuses() throws Exception {
         listening.listen(2);
         for (int i = 0; i < 3; i++) {
+            assertFalse(listener().acceptor.acceptQueueFull(), "room for connection " + i);
             assertNotNull(listener().offer(51_000 + i).endpoint, "connection " + i);
         }
+        assertTrue(listener().acceptor.acceptQueueFull(), "full: TCP drops the completing ACK (Linux) and retries later");
         assertNull(listener().offer(51_003).endpoint, "beyond the backlog: refused, TCP resets it");
         assertEquals(1L, registry.counters().get("ListenOverflows"));
         SocketInfo row = registry.sockets().stream().filter(r -> r.state().equals("LISTEN")).findFirst().get();
@@ -152,6 +154,7 @@ class TcpListeningSocketTest {
         assertEquals(3, waiting.size(), "queued connections are shown");
         assertTrue(waiting.stream().allMatch(r -> r.owner().equals("-") && r.state().equals("ESTABLISHED")), waiting.toString());
         listening.accept();
+        assertFalse(listener().acceptor.acceptQueueFull(), "room again");
         assertNotNull(listener().offer(51_004).endpoint, "room again");
     }
 

@@ -220,6 +220,12 @@ final class Handshake {
             c.sender.reset(seg.ack, 0, false);
             return false;
         }
+        if (c.acceptQueueFull()) {
+            // Linux tcp_check_req with tcp_abort_on_overflow off: the ACK is dropped and the
+            // connection stays in SYN-RECEIVED; the SYN-ACK's retransmission (or the peer's data)
+            // brings another ACK, taken once the application has accepted
+            return false;
+        }
         acknowledgeSyn(seg, now);
         tcb.sndWnd = (long) seg.window << tcb.sndWindowShift;
         tcb.maxSndWnd = Math.max(tcb.maxSndWnd, tcb.sndWnd);

@@ -113,6 +113,9 @@ final class Listener implements StreamListener {
             stack.counters.increment(TcpStatistic.SYNCOOKIES_FAILED);
             return false; // LISTEN answers the ACK with a reset (RFC 9293 3.10.7.2)
         }
+        if (acceptQueueFull()) {
+            return true; // dropped (Linux: syn_recv_sock fails on a full accept queue); the peer's next segment retries
+        }
         stack.counters.increment(TcpStatistic.SYNCOOKIES_RECV);
         int optionBits = seg.options.timestamps ? seg.options.tsEcr & ((1 << SynCookies.TS_BITS) - 1) : -1;
         TcpConnection connection = new TcpConnection(stack, this, options, seg);
@@ -134,6 +137,26 @@ final class Listener implements StreamListener {
     /** A connection of ours left SYN-RECEIVED without being established (RST, timeout). */
     synchronized void failed() {
         synQueue--;
+    }
+
+    /**
+     * The socket layer's accept queue is full (Linux sk_acceptq_is_full): the ACK completing a
+     * handshake is dropped and counted (ListenOverflows, ListenDrops), as Linux does with
+     * tcp_abort_on_overflow off; the peer's next segment tries again.
+     */
+    boolean acceptQueueFull() {
+        boolean full;
+        try {
+            full = acceptor.acceptQueueFull();
+        } catch (RuntimeException e) {
+            stack.counters.increment(TcpStatistic.CALLBACK_FAILED);
+            return false;
+        }
+        if (full) {
+            stack.counters.increment(TcpStatistic.LISTEN_OVERFLOWS);
+            stack.counters.increment(TcpStatistic.LISTEN_DROPS);
+        }
+        return full;
     }
 
     /** A connection of ours is established: returns its endpoint from the acceptor, or null to reset it. */

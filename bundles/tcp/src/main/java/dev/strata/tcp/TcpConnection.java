@@ -62,6 +62,12 @@ final class TcpConnection implements StreamConnection {
     /** An ACK the current receive batch owes (guarded by this monitor; {@link #deferAck}). */
     private boolean ackAtBatchEnd;
     private Listener listener;
+
+    /** For the handshake: the listener's accept queue has no room (the completing ACK is dropped). */
+    boolean acceptQueueFull() {
+        Listener l = listener;
+        return l != null && tcb.passiveOpen && l.acceptQueueFull();
+    }
     private StreamEndpoint endpoint;
     CongestionControl congestionControl;
     /** EVENT_* bits for the endpoint, delivered by {@link #afterEvent}. */

@@ -126,6 +126,34 @@ class HandshakeTest {
         h.expect("S. seq 1000000 ack 7001 win 65535 <mss 1460>");
     }
 
+    /**
+     * A full accept queue (Linux, tcp_abort_on_overflow off): the ACK completing the handshake
+     * is dropped, not answered with a reset; the connection stays in SYN-RECEIVED, the SYN-ACK
+     * goes again on its timer, and the next ACK after the application made room establishes it.
+     */
+    @Test
+    void aFullAcceptQueueDropsTheCompletingAckAndTheNextOneEstablishes() throws Exception {
+        TcpHarness.Acceptor acceptor = new TcpHarness.Acceptor();
+        StreamListener listener = h.listen(acceptor, 8080);
+        h.inject(seg("S").seq(5000).mss(1460));
+        h.expect("S. seq 1000000 ack 5001 win 65535 <mss 1460>");
+        acceptor.full = true;
+        h.inject(seg(".").seq(5001).ack(1000001));
+        h.expectNothing(); // no reset
+        assertEquals(1, listener.pending(), "still half-open in the SYN queue");
+        assertEquals(0, acceptor.accepted.size());
+        assertEquals(1, h.counter(TcpStatistic.LISTEN_OVERFLOWS));
+        assertEquals(1, h.counter(TcpStatistic.LISTEN_DROPS));
+        h.advance(1000); // the SYN-ACK's retransmission timer (RFC 6298 initial RTO)
+        h.expect("S. seq 1000000 ack 5001 win 65535 <mss 1460>");
+        acceptor.full = false;
+        h.inject(seg(".").seq(5001).ack(1000001));
+        h.expectNothing();
+        assertEquals(1, acceptor.accepted.size(), "established once there was room");
+        assertEquals("ESTABLISHED", acceptor.accepted.get(0).state());
+        assertEquals(0, listener.pending());
+    }
+
     @Test
     void retransmittedSynInSynReceivedGetsTheSynAckAgain() throws Exception {
         h.listen(new TcpHarness.Acceptor(), 8080);

@@ -379,11 +379,18 @@ final class TcpHarness {
     static final class Acceptor implements StreamAcceptor {
         final List<StreamConnection> accepted = new ArrayList<>();
         final Endpoint endpoint = new Endpoint();
+        /** The accept queue has no room (StreamAcceptor#acceptQueueFull). */
+        boolean full;
 
         @Override
         public StreamEndpoint accepted(StreamConnection connection) {
             accepted.add(connection);
             return endpoint;
+        }
+
+        @Override
+        public boolean acceptQueueFull() {
+            return full;
         }
     }
 
