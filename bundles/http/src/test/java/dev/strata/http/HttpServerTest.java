@@ -304,7 +304,11 @@ class HttpServerTest {
         partial.peer.peerWrite(ascii("GET / HTTP/1.1\r\nHo"));
         Reader quiet = new Reader(connect());
         eventually(() -> server.connectionCount() == 2, "two connections");
-        Thread.sleep(50); // let the server read the partial request
+        eventually(() -> {
+            synchronized (sockets) {
+                return partial.peer.inbound.size() == 0;
+            }
+        }, "the server reading the partial request");
         nanos.addAndGet(TimeUnit.SECONDS.toNanos(2));
         assertTrue(partial.closed().startsWith("HTTP/1.1 408 Request Timeout\r\n"), partial.text.toString());
         assertEquals("", quiet.closed(), "between requests the server closes silently");
@@ -345,5 +349,42 @@ class HttpServerTest {
         server = null;
         assertFalse(r.peer.isOpen(), "an idle connection is closed by deactivate");
         assertFalse(sockets.listener(PORT) != null, "the listener is closed");
+    }
+
+    @Test
+    void deactivateLetsTheResponseInFlightFinishThenCloses() throws Exception {
+        sockets.sendBuffer = 4096;
+        start();
+        byte[] big = new byte[200_000];
+        java.util.Arrays.fill(big, (byte) 'y');
+        server.addHandler((request, response) -> response.body(big), Map.of(HttpHandler.PATH, "/"));
+        Reader r = new Reader(connect());
+        r.peer.peerWrite(ascii("GET / HTTP/1.1\r\nHost: h\r\n\r\n"));
+        eventually(() -> r.peer.unreadByPeer() > 0, "the response under way");
+        Thread reader = new Thread(() -> {
+            try {
+                r.closed();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        reader.start();
+        server.deactivate();
+        server = null;
+        reader.join(5000);
+        assertEquals(1, complete(r.text.toString()), "the whole response arrived before the close");
+        assertTrue(r.text.toString().endsWith("y".repeat(100)));
+    }
+
+    @Test
+    void absoluteFormTargetIsDispatchedByItsPathAndUnknownExpectationGets417() throws Exception {
+        start();
+        server.addHandler(hello("abs"), Map.of(HttpHandler.PATH, "/p"));
+        Reader r = new Reader(connect());
+        r.peer.peerWrite(ascii("GET http://h:80/p/q?z HTTP/1.1\r\nHost: h:80\r\n\r\n"));
+        assertTrue(r.responses(1).endsWith("abs GET /p/q z"), r.text.toString());
+        r.peer.peerWrite(ascii("GET /p HTTP/1.1\r\nHost: h\r\nExpect: teapot\r\n\r\n"));
+        String s = r.closed();
+        assertTrue(s.contains("HTTP/1.1 417 Expectation Failed\r\n"), s);
     }
 }
