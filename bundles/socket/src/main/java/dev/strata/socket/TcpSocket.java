@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.locks.LockSupport;
 
 import dev.strata.api.ipv4.Ipv4Address;
 import dev.strata.api.socket.NetSocketException;
@@ -851,6 +852,26 @@ final class TcpSocket extends TcpSocketBase implements StreamSocket, StreamEndpo
         return super.getOption(option);
     }
 
+    /**
+     * SO_LINGER above 0: waits until the connection leaves the states in which our data or FIN is
+     * unacknowledged (FIN-WAIT-2, TIME-WAIT or CLOSED reached), or {@code seconds} passed. Polls
+     * the state every millisecond without holding a lock (close is not a hot path, and no lock
+     * of ours may be held while asking the connection).
+     */
+    private static void awaitFinAcknowledged(StreamConnection c, int seconds) {
+        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        while (true) {
+            String state = c.state();
+            if ("FIN_WAIT_2".equals(state) || "TIME_WAIT".equals(state) || "CLOSED".equals(state)) {
+                return;
+            }
+            if (System.nanoTime() - deadline >= 0 || Thread.currentThread().isInterrupted()) {
+                return;
+            }
+            LockSupport.parkNanos(1_000_000L);
+        }
+    }
+
     @Override
     public void shutdown(Shutdown how) throws NetSocketException {
         StreamConnection fin = null;
@@ -895,8 +916,10 @@ final class TcpSocket extends TcpSocketBase implements StreamSocket, StreamEndpo
      * {@inheritDoc}
      *
      * <p>The connection closes as {@code close(2)} closes it: FIN after the buffered data (RST if
-     * unread data remains, TCP decides), or RST at once with SO_LINGER 0. It may live on in TCP
-     * (FIN-WAIT, TIME-WAIT), shown by netstat without an owner.
+     * unread data remains, TCP decides), or RST at once with SO_LINGER 0. With SO_LINGER above 0
+     * the call waits, up to that many seconds, until the data and the FIN are acknowledged (Linux
+     * sk_stream_wait_close: whether the socket is blocking or not), then returns either way. It
+     * may live on in TCP (FIN-WAIT, TIME-WAIT), shown by netstat without an owner.
      */
     @Override
     public void close() {
@@ -939,6 +962,9 @@ final class TcpSocket extends TcpSocketBase implements StreamSocket, StreamEndpo
                     c.abort(); // SO_LINGER 0: RST at once
                 } else {
                     c.close();
+                    if (linger > 0) {
+                        awaitFinAcknowledged(c, linger);
+                    }
                 }
             } catch (RuntimeException goingAway) {
                 // a transport going away under us

@@ -73,6 +73,30 @@ class TcpStreamSocketTest {
         return c;
     }
 
+    /** SO_LINGER above 0 (Linux sk_stream_wait_close): close() waits for the FIN to be acknowledged, at most the linger time. */
+    @Test
+    void closeWithLingerWaitsUntilTheFinIsAcknowledgedOrTheTimeIsUp() throws Exception {
+        FakeTcp.Conn c = connected();
+        socket.setOption(StandardSocketOptions.SO_LINGER, 5);
+        c.state = "FIN_WAIT_1";
+        Future<?> closing = threads.submit(socket::close);
+        awaitBlocked(closing);
+        assertTrue(c.closed, "FIN sent (close) before waiting");
+        c.state = "FIN_WAIT_2"; // the peer acknowledged our FIN
+        closing.get(2, TimeUnit.SECONDS);
+        assertFalse(c.aborted);
+
+        socket = service.openStream();
+        FakeTcp.Conn slow = connected();
+        socket.setOption(StandardSocketOptions.SO_LINGER, 1);
+        slow.state = "FIN_WAIT_1"; // never acknowledged
+        long start = System.nanoTime();
+        socket.close();
+        long waited = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(waited >= 900 && waited < 3000, "waited " + waited + " ms for a 1 s linger");
+        assertFalse(slow.aborted, "the linger time ends the wait, not the connection");
+    }
+
     /** Waits until {@code thread} is blocked (WAITING or TIMED_WAITING) in our code. */
     private static void awaitBlocked(Future<?> call) throws InterruptedException {
         Thread.sleep(100);
