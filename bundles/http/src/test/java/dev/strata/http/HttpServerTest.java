@@ -21,7 +21,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import dev.strata.api.http.HttpHandler;
-import dev.strata.http.FakeSockets.FakeStreamSocket;
+import dev.strata.testsupport.FakeSockets.FakeStreamSocket;
+import dev.strata.testsupport.FakeSockets;
 
 /** The whiteboard server over the fake socket layer: dispatch, keep-alive, pipelining, errors, timeouts. */
 class HttpServerTest {

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 import dev.strata.api.ipv4.Ipv4Address;
 import dev.strata.api.socket.DatagramSocket;
 import dev.strata.api.socket.SocketError;
-import dev.strata.services.FakeSockets.Datagram;
+import dev.strata.testsupport.FakeSockets.Datagram;
+import dev.strata.testsupport.FakeSockets;
 
 class BuiltinServicesTest {
 

@@ -19,8 +19,9 @@ import org.junit.jupiter.api.Test;
 
 import dev.strata.api.socket.SocketError;
 import dev.strata.api.socket.SocketSelector;
-import dev.strata.services.FakeSockets.FakeKey;
-import dev.strata.services.FakeSockets.FakeStreamSocket;
+import dev.strata.testsupport.FakeSockets.FakeKey;
+import dev.strata.testsupport.FakeSockets.FakeStreamSocket;
+import dev.strata.testsupport.FakeSockets;
 
 /** The TCP halves of echo (RFC 862) and discard (RFC 863) over the fake socket layer. */
 class TcpServicesTest {

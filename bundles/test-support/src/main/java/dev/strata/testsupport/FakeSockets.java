@@ -1,4 +1,4 @@
-package dev.strata.services;
+package dev.strata.testsupport;
 
 import java.net.InetSocketAddress;
 import java.net.SocketOption;
@@ -25,7 +25,8 @@ import dev.strata.api.socket.SocketService;
 import dev.strata.api.socket.StreamSocket;
 
 /**
- * An in-memory socket layer for the services' tests: UDP sockets with a receive queue the
+ * An in-memory socket layer for the tests of socket API users (the built-in services, the HTTP
+ * server), shared from this test-support module: UDP sockets with a receive queue the
  * test fills ({@link #deliver}), sends recorded in {@link #sent}, ports that conflict, UDP
  * that can be stopped ({@link #udpRunning}); TCP listeners and connections whose peer side the
  * test drives ({@link #connect}, {@link FakeStreamSocket#peerWrite}, {@link
@@ -33,45 +34,45 @@ import dev.strata.api.socket.StreamSocket;
  * buffer, TCP that can be absent or stopped ({@link #tcpRunning}); and a level-triggered
  * selector. One lock (this object) guards it all.
  */
-final class FakeSockets implements SocketService {
+public final class FakeSockets implements SocketService {
 
     /** A datagram: its payload and the other end (the sender of a received one, the target of a sent one). */
-    record Datagram(byte[] payload, int address, int port) {
+    public record Datagram(byte[] payload, int address, int port) {
     }
 
-    final Map<Integer, FakeDatagramSocket> bound = new HashMap<>();
-    final Map<Integer, FakeListeningSocket> listenerByPort = new HashMap<>();
-    final List<FakeListeningSocket> listeners = new ArrayList<>();
+    public final Map<Integer, FakeDatagramSocket> bound = new HashMap<>();
+    public final Map<Integer, FakeListeningSocket> listenerByPort = new HashMap<>();
+    public final List<FakeListeningSocket> listeners = new ArrayList<>();
     private boolean tcpRunning = true;
     /** While TCP is stopped, whether listeners report ACCEPT so that the service learns it from accept's EPROTONOSUPPORT. */
-    boolean listenersReadyWhileTcpStopped = true;
+    public boolean listenersReadyWhileTcpStopped = true;
     /** The send buffer of every accepted connection, in bytes. */
-    int sendBuffer = 64 * 1024;
-    final List<FakeDatagramSocket> opened = new ArrayList<>();
-    final List<FakeSelector> selectors = new ArrayList<>();
-    final LinkedBlockingQueue<Datagram> sent = new LinkedBlockingQueue<>();
+    public int sendBuffer = 64 * 1024;
+    public final List<FakeDatagramSocket> opened = new ArrayList<>();
+    public final List<FakeSelector> selectors = new ArrayList<>();
+    public final LinkedBlockingQueue<Datagram> sent = new LinkedBlockingQueue<>();
     private boolean udpRunning = true;
     /** While UDP is stopped, whether a bind is remembered (and reported by localAddress) rather than forgotten. */
-    boolean keepBindingWhileStopped = true;
+    public boolean keepBindingWhileStopped = true;
     /** While UDP is stopped, whether the selector reports bound sockets ready anyway (the worst case for a busy loop). */
-    boolean readyWhileStopped;
+    public boolean readyWhileStopped;
     /** When true, sends are counted in {@link #sentCount} and their bytes not kept (the allocation test). */
-    volatile boolean countSendsOnly;
-    final java.util.concurrent.atomic.AtomicLong sentCount = new java.util.concurrent.atomic.AtomicLong();
+    public volatile boolean countSendsOnly;
+    public final java.util.concurrent.atomic.AtomicLong sentCount = new java.util.concurrent.atomic.AtomicLong();
     /** When set, every send fails with this error (no route back, say). */
-    volatile SocketError sendError;
+    public volatile SocketError sendError;
 
-    synchronized void udpRunning(boolean running) {
+    public synchronized void udpRunning(boolean running) {
         udpRunning = running;
         notifyAll();
     }
 
-    synchronized boolean udpRunning() {
+    public synchronized boolean udpRunning() {
         return udpRunning;
     }
 
     /** Starts or stops TCP: while stopped every TCP operation fails with EPROTONOSUPPORT (as the socket layer does). */
-    synchronized void tcpRunning(boolean running) {
+    public synchronized void tcpRunning(boolean running) {
         tcpRunning = running;
         notifyAll();
     }
@@ -81,7 +82,7 @@ final class FakeSockets implements SocketService {
      * queue; the test drives its peer side through the returned socket. Null when nothing
      * listens there.
      */
-    synchronized FakeStreamSocket connect(int port) {
+    public synchronized FakeStreamSocket connect(int port) {
         FakeListeningSocket listener = listenerByPort.get(port);
         if (listener == null || !listener.open || !listener.listening || !tcpRunning) {
             return null;
@@ -93,13 +94,13 @@ final class FakeSockets implements SocketService {
     }
 
     /** The listener on {@code port}, or null. */
-    synchronized FakeListeningSocket listener(int port) {
+    public synchronized FakeListeningSocket listener(int port) {
         FakeListeningSocket listener = listenerByPort.get(port);
         return listener != null && listener.open && listener.listening ? listener : null;
     }
 
     /** A datagram from {@code address:port} arrives for local {@code localPort}; false if no socket has that port. */
-    synchronized boolean deliver(int localPort, byte[] payload, int address, int port) {
+    public synchronized boolean deliver(int localPort, byte[] payload, int address, int port) {
         FakeDatagramSocket socket = bound.get(localPort);
         if (socket == null || !socket.open) {
             return false;
@@ -108,14 +109,14 @@ final class FakeSockets implements SocketService {
     }
 
     /** Queues {@code datagram} as it is (no copy), for the allocation test. */
-    synchronized boolean deliver(FakeDatagramSocket socket, Datagram datagram) {
+    public synchronized boolean deliver(FakeDatagramSocket socket, Datagram datagram) {
         socket.queue.add(datagram);
         socket.queuedBytes += datagram.payload().length;
         notifyAll();
         return true;
     }
 
-    Datagram nextSent() throws InterruptedException {
+    public Datagram nextSent() throws InterruptedException {
         return sent.poll(5, TimeUnit.SECONDS);
     }
 
@@ -151,18 +152,18 @@ final class FakeSockets implements SocketService {
     }
 
     /** What the selector asks of every fake socket. */
-    interface FakeSocket extends NetSocket {
+    public interface FakeSocket extends NetSocket {
         /** The operations ready now; called with the lock held. */
-        int readyOps();
+        public int readyOps();
     }
 
-    final class FakeDatagramSocket implements DatagramSocket, FakeSocket {
-        final ArrayDeque<Datagram> queue = new ArrayDeque<>();
-        int queuedBytes;
-        boolean open = true;
-        boolean blocking = true;
-        boolean reuseAddress;
-        int localPort = -1;
+    public final class FakeDatagramSocket implements DatagramSocket, FakeSocket {
+        public final ArrayDeque<Datagram> queue = new ArrayDeque<>();
+        public int queuedBytes;
+        public boolean open = true;
+        public boolean blocking = true;
+        public boolean reuseAddress;
+        public int localPort = -1;
 
         @Override
         public void bind(InetSocketAddress local) throws NetSocketException {
@@ -345,7 +346,7 @@ final class FakeSockets implements SocketService {
             }
         }
 
-        boolean ready() {
+        public boolean ready() {
             return open && localPort >= 0 && (!queue.isEmpty() || (!udpRunning && readyWhileStopped));
         }
 
@@ -356,10 +357,10 @@ final class FakeSockets implements SocketService {
     }
 
     /** What TCP sockets of the fake share: options, blocking mode, the TCP running check. */
-    abstract class FakeTcpBase implements FakeSocket {
-        boolean open = true;
-        boolean blocking = true;
-        boolean reuseAddress;
+    public abstract class FakeTcpBase implements FakeSocket {
+        public boolean open = true;
+        public boolean blocking = true;
+        public boolean reuseAddress;
 
         @Override
         @SuppressWarnings("unchecked")
@@ -403,7 +404,7 @@ final class FakeSockets implements SocketService {
         }
 
         /** Called with the lock held. */
-        void check(String operation) throws NetSocketException {
+        public void check(String operation) throws NetSocketException {
             if (!open) {
                 throw new NetSocketException(SocketError.EBADF, operation);
             }
@@ -416,11 +417,11 @@ final class FakeSockets implements SocketService {
         }
     }
 
-    final class FakeListeningSocket extends FakeTcpBase implements ListeningSocket {
-        final ArrayDeque<FakeStreamSocket> queue = new ArrayDeque<>();
-        int localPort = -1;
-        boolean listening;
-        int backlog;
+    public final class FakeListeningSocket extends FakeTcpBase implements ListeningSocket {
+        public final ArrayDeque<FakeStreamSocket> queue = new ArrayDeque<>();
+        public int localPort = -1;
+        public boolean listening;
+        public int backlog;
 
         @Override
         public void bind(InetSocketAddress local) throws NetSocketException {
@@ -528,26 +529,26 @@ final class FakeSockets implements SocketService {
      * The service's writes go into a send buffer of fixed size that only the peer's reads
      * empty (a peer that does not read shuts the window).
      */
-    final class FakeStreamSocket extends FakeTcpBase implements StreamSocket {
-        final int localPort;
-        final ByteRing inbound = new ByteRing(1 << 20);
-        final ByteRing outbound;
+    public final class FakeStreamSocket extends FakeTcpBase implements StreamSocket {
+        public final int localPort;
+        public final ByteRing inbound = new ByteRing(1 << 20);
+        public final ByteRing outbound;
         /** The peer shut down its output: reads return -1 once {@link #inbound} is empty. */
-        boolean peerShutdown;
+        public boolean peerShutdown;
         /** The service shut down its output. */
-        boolean outputShutdown;
-        boolean accepted;
+        public boolean outputShutdown;
+        public boolean accepted;
         /** When set, the next read fails with it (and the connection is broken). */
-        SocketError readError;
-        int reads;
+        public SocketError readError;
+        public int reads;
 
-        FakeStreamSocket(int localPort, int sendBuffer) {
+        public FakeStreamSocket(int localPort, int sendBuffer) {
             this.localPort = localPort;
             this.outbound = new ByteRing(sendBuffer);
         }
 
         /** The peer sends {@code data}, waiting for room in the receive buffer as TCP would. */
-        void peerWrite(byte[] data) throws InterruptedException {
+        public void peerWrite(byte[] data) throws InterruptedException {
             int offset = 0;
             synchronized (FakeSockets.this) {
                 while (offset < data.length) {
@@ -565,7 +566,7 @@ final class FakeSockets implements SocketService {
         }
 
         /** The peer reads what the service wrote so far (at most {@code max} bytes). */
-        byte[] peerRead(int max) {
+        public byte[] peerRead(int max) {
             synchronized (FakeSockets.this) {
                 byte[] bytes = new byte[Math.min(max, outbound.size())];
                 outbound.get(bytes, 0, bytes.length);
@@ -575,7 +576,7 @@ final class FakeSockets implements SocketService {
         }
 
         /** The peer sends FIN. */
-        void peerShutdown() {
+        public void peerShutdown() {
             synchronized (FakeSockets.this) {
                 peerShutdown = true;
                 FakeSockets.this.notifyAll();
@@ -583,20 +584,20 @@ final class FakeSockets implements SocketService {
         }
 
         /** The next read fails with {@code error} (a reset, say). */
-        void failReads(SocketError error) {
+        public void failReads(SocketError error) {
             synchronized (FakeSockets.this) {
                 readError = error;
                 FakeSockets.this.notifyAll();
             }
         }
 
-        int unreadByPeer() {
+        public int unreadByPeer() {
             synchronized (FakeSockets.this) {
                 return outbound.size();
             }
         }
 
-        boolean outputShutdown() {
+        public boolean outputShutdown() {
             synchronized (FakeSockets.this) {
                 return outputShutdown;
             }
@@ -720,24 +721,24 @@ final class FakeSockets implements SocketService {
     }
 
     /** A fixed-size byte ring that allocates nothing after construction. */
-    static final class ByteRing {
+    public static final class ByteRing {
         private final byte[] bytes;
         private int head;
         private int size;
 
-        ByteRing(int capacity) {
+        public ByteRing(int capacity) {
             bytes = new byte[capacity];
         }
 
-        int size() {
+        public int size() {
             return size;
         }
 
-        int room() {
+        public int room() {
             return bytes.length - size;
         }
 
-        int put(byte[] from, int offset, int length) {
+        public int put(byte[] from, int offset, int length) {
             int count = Math.min(length, room());
             for (int i = 0; i < count; i++) {
                 bytes[(head + size + i) % bytes.length] = from[offset + i];
@@ -746,7 +747,7 @@ final class FakeSockets implements SocketService {
             return count;
         }
 
-        int put(ByteBuffer from) {
+        public int put(ByteBuffer from) {
             int count = Math.min(from.remaining(), room());
             for (int i = 0; i < count; i++) {
                 bytes[(head + size + i) % bytes.length] = from.get();
@@ -755,7 +756,7 @@ final class FakeSockets implements SocketService {
             return count;
         }
 
-        int get(byte[] into, int offset, int length) {
+        public int get(byte[] into, int offset, int length) {
             int count = Math.min(length, size);
             for (int i = 0; i < count; i++) {
                 into[offset + i] = bytes[(head + i) % bytes.length];
@@ -765,7 +766,7 @@ final class FakeSockets implements SocketService {
             return count;
         }
 
-        int get(ByteBuffer into) {
+        public int get(ByteBuffer into) {
             int count = Math.min(into.remaining(), size);
             int first = Math.min(count, bytes.length - head);
             into.put(bytes, head, first);
@@ -777,12 +778,12 @@ final class FakeSockets implements SocketService {
     }
 
     /** Level-triggered: a key is ready while its socket is (data queued, room to write, a connection to accept). */
-    final class FakeSelector implements SocketSelector {
-        final List<FakeKey> keys = new ArrayList<>();
+    public final class FakeSelector implements SocketSelector {
+        public final List<FakeKey> keys = new ArrayList<>();
         private final List<Key> ready = new ArrayList<>();
         private boolean woken;
-        boolean closed;
-        int selects;
+        public boolean closed;
+        public int selects;
 
         @Override
         public Key register(NetSocket socket, int interest, boolean edgeTriggered, Object attachment) {
@@ -869,14 +870,14 @@ final class FakeSockets implements SocketService {
         }
     }
 
-    final class FakeKey implements SocketSelector.Key {
-        final FakeSocket socket;
-        final Object attachment;
-        int interest;
-        int ready;
-        boolean valid = true;
+    public final class FakeKey implements SocketSelector.Key {
+        public final FakeSocket socket;
+        public final Object attachment;
+        public int interest;
+        public int ready;
+        public boolean valid = true;
 
-        FakeKey(FakeSocket socket, int interest, Object attachment) {
+        public FakeKey(FakeSocket socket, int interest, Object attachment) {
             this.socket = socket;
             this.interest = interest;
             this.attachment = attachment;
@@ -909,7 +910,7 @@ final class FakeSockets implements SocketService {
             return ready;
         }
 
-        int interestNow() {
+        public int interestNow() {
             synchronized (FakeSockets.this) {
                 return interest;
             }
