@@ -39,7 +39,8 @@ import dev.strata.itest.support.TrackedServices;
  * The HTTP bundle's whiteboard inside Felix over the stack's own TCP (issue 5): a handler
  * registered as a service from this bundle is fetched through a stack socket on
  * 127.0.0.1:80 at once, two pipelined requests on one connection are answered in order, and
- * after the service is unregistered the same URL is 404.
+ * after the service is unregistered the same URL is 404 (the status page at {@code /} answers it);
+ * the status page at {@code /} shows the {@code lo} interface as HTML and as JSON.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -95,6 +96,69 @@ public class HttpPaxIT {
         registration.unregister();
         registration = null;
         assertEquals(404, fetch("/hello").get(0).status());
+    }
+
+    @Test
+    public void d_theStatusPageDescribesTheStackAsHtmlAndJson() throws Exception {
+        String html = exchange("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/html\r\nConnection: close\r\n\r\n");
+        assertTrue(html, html.startsWith("HTTP/1.1 200 "));
+        assertTrue(html, html.toLowerCase(java.util.Locale.ROOT).contains("\r\ncontent-type: text/html; charset=utf-8\r\n"));
+        int table = html.indexOf("<table id=\"interfaces\">");
+        assertTrue(html, table > 0);
+        String interfaces = html.substring(table, html.indexOf("</table>", table));
+        assertTrue(interfaces, interfaces.contains("<tr><td>lo</td>"));
+        assertTrue(interfaces, interfaces.contains("<td>127.0.0.1</td>"));
+
+        String json = exchange("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: application/json\r\nConnection: close\r\n\r\n");
+        assertTrue(json, json.startsWith("HTTP/1.1 200 "));
+        assertTrue(json, json.toLowerCase(java.util.Locale.ROOT).contains("\r\ncontent-type: application/json; charset=utf-8\r\n"));
+        String body = json.substring(json.indexOf("\r\n\r\n") + 4);
+        assertTrue(body, body.startsWith("{\"interfaces\":[{"));
+        assertTrue(body, body.contains("\"name\":\"lo\""));
+        assertTrue(body, body.contains("\"bundles\":[{"));
+
+        assertEquals(404, fetch("/nothing-here").get(0).status());
+    }
+
+    /** Sends {@code request} as is to 127.0.0.1:80 and returns everything the server sent, as text. */
+    private String exchange(String request) throws Exception {
+        StreamSocket socket = connect();
+        try {
+            socket.setOption(StrataSocketOptions.SO_RCVTIMEO, (int) WAIT_MS);
+            ByteBuffer out = ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII));
+            while (out.hasRemaining()) {
+                socket.write(out);
+            }
+            ByteArrayOutputStream received = new ByteArrayOutputStream();
+            ByteBuffer in = ByteBuffer.allocate(4096);
+            int n;
+            while ((n = socket.read(in)) >= 0) {
+                received.write(in.array(), 0, n);
+                in.clear();
+            }
+            return received.toString(StandardCharsets.UTF_8);
+        } finally {
+            socket.close();
+        }
+    }
+
+    /** Connects to 127.0.0.1:80, again while the server is not yet listening (refused) for up to {@link #WAIT_MS}. */
+    private StreamSocket connect() throws Exception {
+        SocketService sockets = services.await(context, SocketService.class);
+        long deadline = System.currentTimeMillis() + WAIT_MS;
+        while (true) {
+            StreamSocket socket = sockets.openStream();
+            try {
+                socket.connect(new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), 80), 5000);
+                return socket;
+            } catch (NetSocketException e) {
+                socket.close();
+                if (e.error() != SocketError.ECONNREFUSED || System.currentTimeMillis() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
+        }
     }
 
     /**
