@@ -195,6 +195,57 @@ public class TcpSocketPaxIT {
         client.close();
     }
 
+    /**
+     * SPEC section 4: stopping the UDP bundle removes UDP and nothing else: an open TCP
+     * connection carries bytes both ways while UDP is stopped and after it starts again.
+     */
+    @Test
+    public void g_stoppingUdpLeavesTcpConnectionsUntouched() throws Exception {
+        SocketService sockets = await(SocketService.class);
+        ListeningSocket listening = listen(sockets, 4);
+        StreamSocket client = open(sockets);
+        client.connect(new InetSocketAddress(loopback(), listening.localAddress().getPort()), 5000);
+        StreamSocket server = listening.accept();
+        closeAtEnd.add(server);
+        client.setOption(StrataSocketOptions.SO_RCVTIMEO, 5000);
+        server.setOption(StrataSocketOptions.SO_RCVTIMEO, 5000);
+        Bundle udp = installedBundle("dev.strata.udp");
+        try {
+            exchange(client, server, "before");
+            udp.stop();
+            assertEquals(Bundle.RESOLVED, udp.getState());
+            exchange(client, server, "while UDP is stopped");
+            udp.start();
+            exchange(client, server, "after UDP started again");
+            assertEquals("ESTABLISHED", sockets.sockets().stream()
+                    .filter(row -> row.protocol().equals("tcp") && row.localPort() == client.localAddress().getPort())
+                    .findFirst().orElseThrow().state());
+        } finally {
+            if (udp.getState() != Bundle.ACTIVE) {
+                udp.start();
+            }
+        }
+    }
+
+    /** Sends {@code text} each way and reads it back exactly. */
+    private static void exchange(StreamSocket client, StreamSocket server, String text) throws Exception {
+        byte[] bytes = text.getBytes(StandardCharsets.US_ASCII);
+        client.write(ByteBuffer.wrap(bytes));
+        assertEquals("client -> server " + text, text, readExactly(server, bytes.length));
+        server.write(ByteBuffer.wrap(bytes));
+        assertEquals("server -> client " + text, text, readExactly(client, bytes.length));
+    }
+
+    private static String readExactly(StreamSocket socket, int length) throws Exception {
+        ByteBuffer in = ByteBuffer.allocate(length);
+        while (in.hasRemaining()) {
+            if (socket.read(in) < 0) {
+                fail("end of stream after " + in.position() + " of " + length + " bytes");
+            }
+        }
+        return new String(in.array(), StandardCharsets.US_ASCII);
+    }
+
     /** Reads until -1 and returns the text. */
     private static String readAll(StreamSocket socket) throws Exception {
         ByteBuffer in = ByteBuffer.allocate(4096);
