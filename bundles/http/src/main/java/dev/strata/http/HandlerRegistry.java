@@ -6,35 +6,42 @@ import java.util.Comparator;
 import dev.strata.api.http.HttpHandler;
 
 /**
- * The whiteboard: the handlers registered as services, each under its path prefix. Registration
+ * The whiteboard: the handlers registered as services, each under its path prefix or exact path
+ * ({@link HttpHandler#MATCH}). An exact path wins over every prefix; among prefixes the longest. Registration
  * and removal copy a small array (rare, any thread); lookup (every request, the server thread)
  * reads the current array without locking: a handler registered is served by the next request,
  * one unregistered is not.
  */
 final class HandlerRegistry {
 
-    /** A handler under its prefix; {@code order} breaks ties between equal prefixes (first registered wins). */
-    record Entry(String prefix, HttpHandler handler, long order) {
+    /**
+     * A handler under its prefix (or exact path); {@code order} breaks ties between equal paths
+     * (first registered wins).
+     */
+    record Entry(String prefix, boolean exact, HttpHandler handler, long order) {
+        boolean covers(String path) {
+            return exact ? path.equals(prefix) : matches(prefix, path);
+        }
     }
 
-    /** Longest prefix first, then first registered. */
-    private static final Comparator<Entry> LONGEST_FIRST = Comparator
-            .comparingInt((Entry e) -> -e.prefix().length()).thenComparingLong(Entry::order);
+    /** Exact paths first, then the longest prefix, then the first registered. */
+    private static final Comparator<Entry> LONGEST_FIRST = Comparator.comparing((Entry e) -> !e.exact())
+            .thenComparingInt(e -> -e.prefix().length()).thenComparingLong(Entry::order);
 
     private volatile Entry[] entries = new Entry[0];
     private long registrations;
 
     /**
-     * Adds {@code handler} under {@code prefix}.
+     * Adds {@code handler} under {@code prefix}, or at that path only when {@code exact}.
      *
      * @return false when the prefix is not an absolute path (it does not start with '/')
      */
-    synchronized boolean add(String prefix, HttpHandler handler) {
+    synchronized boolean add(String prefix, boolean exact, HttpHandler handler) {
         if (prefix == null || !prefix.startsWith("/")) {
             return false;
         }
         Entry[] copy = Arrays.copyOf(entries, entries.length + 1);
-        copy[copy.length - 1] = new Entry(prefix, handler, registrations++);
+        copy[copy.length - 1] = new Entry(prefix, exact, handler, registrations++);
         Arrays.sort(copy, LONGEST_FIRST);
         entries = copy;
         return true;
@@ -45,10 +52,10 @@ final class HandlerRegistry {
         entries = Arrays.stream(entries).filter(e -> e.handler() != handler).toArray(Entry[]::new);
     }
 
-    /** The handler of the longest prefix matching {@code path}, or null. */
+    /** The handler registered at exactly {@code path}, else the one of the longest prefix matching it, or null. */
     HttpHandler find(String path) {
         for (Entry e : entries) {
-            if (matches(e.prefix(), path)) {
+            if (e.covers(path)) {
                 return e.handler();
             }
         }

@@ -1,7 +1,9 @@
 package dev.strata.http;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -28,6 +30,10 @@ import dev.strata.api.socket.StreamSocket;
  * stops parsing (and reading) requests until the peer reads: a client that pipelines without
  * reading stalls on TCP's window, not on our memory.
  *
+ * <p>A body from a source ({@link HttpResponse#body(ReadableByteChannel, long)}) is pumped into the
+ * output buffer as the socket takes it, up to {@link #HIGH_WATER} at a time: a 2 GB file costs one
+ * buffer. While it streams no further request is parsed (responses keep their order).
+ *
  * <p>Closing: after a response with {@code Connection: close} (the client asked, HTTP/1.0 without
  * keep-alive, a parse error, shutdown) the server writes the response, shuts down its output and
  * reads (and drops) until the client closes or {@link #LINGER_NANOS} pass: closing with unread input
@@ -41,6 +47,12 @@ final class HttpConnection {
     static final int INPUT_SIZE = 16 * 1024;
     /** Reads per readiness, so that one fast client cannot starve the others. */
     static final int BATCH = 16;
+    /** Most bytes pumped from a source and written per readiness, so that one download cannot starve the others. */
+    static final int STREAM_BURST = 1 << 20;
+    /** The largest chunk of a chunked body: its size always takes 4 hex digits. */
+    static final int MAX_CHUNK = 0xFFFF;
+    /** A chunk's framing: 4 hex digits and CRLF before the data, CRLF after. */
+    private static final int CHUNK_OVERHEAD = 8;
     /** How long a closing connection waits for the client's FIN. */
     static final long LINGER_NANOS = 2_000_000_000L;
 
@@ -68,6 +80,12 @@ final class HttpConnection {
     private boolean lingering;
     private boolean closed;
     private long lastActivity;
+    /** The body being streamed from a source, or null. */
+    private ReadableByteChannel streaming;
+    /** Bytes of the streamed body still to send, or -1 when its length is unknown. */
+    private long streamLeft;
+    /** Whether the streamed body is sent as chunks (unknown length, HTTP/1.1). */
+    private boolean streamChunked;
 
     HttpConnection(HttpServer server, StreamSocket socket, HttpLimits limits) {
         this.server = server;
@@ -95,8 +113,22 @@ final class HttpConnection {
             return;
         }
         flush();
-        // Output drained below the mark: parse the requests held back by backpressure.
-        while (!closed && in.position() > 0 && !closeAfterWrite && out.position() < HIGH_WATER) {
+        processHeld();
+        if (!closed && (ready & SocketSelector.READ) != 0) {
+            read();
+        }
+        if (!closed) {
+            flush();
+            processHeld();
+        }
+        if (!closed) {
+            updateInterest();
+        }
+    }
+
+    /** Parses the requests held back by backpressure or a streamed body, once output allows. */
+    private void processHeld() {
+        while (!closed && streaming == null && in.position() > 0 && !closeAfterWrite && out.position() < HIGH_WATER) {
             int held = in.position();
             process();
             flush();
@@ -104,22 +136,13 @@ final class HttpConnection {
                 break; // no progress: wait for the peer to read
             }
         }
-        if (!closed && (ready & SocketSelector.READ) != 0) {
-            read();
-        }
-        if (!closed) {
-            flush();
-        }
-        if (!closed) {
-            updateInterest();
-        }
     }
 
     private void read() {
         for (int i = 0; i < BATCH && !closed; i++) {
             if (lingering) {
                 in.clear(); // RFC 9112 9.6: drop what the client still sends while closing
-            } else if (closeAfterWrite || out.position() >= HIGH_WATER || !in.hasRemaining()) {
+            } else if (closeAfterWrite || streaming != null || out.position() >= HIGH_WATER || !in.hasRemaining()) {
                 return;
             }
             int room = in.remaining();
@@ -161,7 +184,7 @@ final class HttpConnection {
     private void process() {
         in.flip();
         try {
-            while (!closeAfterWrite && out.position() < HIGH_WATER) {
+            while (!closeAfterWrite && streaming == null && out.position() < HIGH_WATER) {
                 if (!requestStarted && in.hasRemaining()) {
                     requestStarted = true;
                 }
@@ -228,6 +251,14 @@ final class HttpConnection {
         boolean keepAlive = parser.keepAlive() && !server.draining();
         request.start();
         response.reset();
+        try {
+            dispatch(head, keepAlive);
+        } finally {
+            response.closeUnsentSource();
+        }
+    }
+
+    private void dispatch(boolean head, boolean keepAlive) {
         int status;
         if (parser.targetForm() == RequestParser.TargetForm.AUTHORITY) {
             status = 501; // CONNECT: this is not a proxy
@@ -250,6 +281,9 @@ final class HttpConnection {
                 }
             }
             status = response.status;
+            if (response.source != null && response.sourceLength < 0 && parser.minorVersion() == 0) {
+                keepAlive = false; // RFC 9112 6.3: an HTTP/1.0 client reads a body of unknown length to the close
+            }
         }
         int start = out.position();
         try {
@@ -294,18 +328,138 @@ final class HttpConnection {
                 }
                 writer.header(out, name, response.values.get(i));
             }
+            ReadableByteChannel source = response.source;
+            boolean chunked = source != null && response.sourceLength < 0 && parser.minorVersion() > 0;
             // RFC 9110 8.6: no Content-Length in 204 (and 1xx); in 304 it would have to be the
             // selected representation's, which the server does not know.
             if (status != 204 && status != 304) {
-                writer.contentLength(out, length); // for HEAD, what GET would send (RFC 9110 9.3.2)
+                if (chunked) {
+                    writer.chunked(out); // RFC 9112 6.1; for HEAD as GET would (RFC 9110 9.3.2)
+                } else if (source == null) {
+                    writer.contentLength(out, length); // for HEAD, what GET would send (RFC 9110 9.3.2)
+                } else if (response.sourceLength >= 0) {
+                    writer.contentLength(out, response.sourceLength);
+                }
             }
             connectionHeader(keepAlive);
             writer.endHeaders(out);
             if (ResponseWriter.bodyAllowed(head, status)) {
-                out.put(content);
+                if (source == null) {
+                    out.put(content);
+                } else {
+                    startStream(source, response.sourceLength, chunked);
+                    response.source = null; // the connection owns it now
+                }
             }
         } finally {
             content.clear();
+        }
+    }
+
+    private void startStream(ReadableByteChannel source, long length, boolean chunked) {
+        streaming = source;
+        streamLeft = length;
+        streamChunked = chunked;
+        ensure(HIGH_WATER);
+        if (length == 0) {
+            endStream();
+        }
+    }
+
+    /**
+     * Moves bytes of the streamed body into the output buffer, up to {@link #HIGH_WATER}; chunked,
+     * each read becomes one chunk whose size is written in 4 hex digits (RFC 9112 7.1: chunk-size is
+     * 1*HEXDIG, leading zeros allowed), so that the data is read in place, never moved.
+     */
+    private void pump() {
+        while (streaming != null && out.position() < HIGH_WATER) {
+            int max = Math.min(out.remaining(), HIGH_WATER - out.position());
+            int start = out.position();
+            if (streamChunked) {
+                max = Math.min(max - CHUNK_OVERHEAD, MAX_CHUNK);
+                out.position(start + CHUNK_OVERHEAD - 2);
+            }
+            if (streamLeft >= 0) {
+                max = (int) Math.min(max, streamLeft);
+            }
+            if (max <= 0) {
+                out.position(start);
+                return;
+            }
+            int n;
+            int limit = out.limit();
+            out.limit(out.position() + max);
+            try {
+                n = streaming.read(out);
+            } catch (IOException | RuntimeException e) {
+                out.position(start);
+                streamFailed(e);
+                return;
+            } finally {
+                out.limit(limit);
+            }
+            if (n < 0) {
+                out.position(start);
+                if (streamLeft > 0) {
+                    // fewer bytes than Content-Length promised: the framing cannot be kept
+                    streamFailed(new IOException("the source ended " + streamLeft + " bytes short"));
+                    return;
+                }
+                if (streamChunked) {
+                    writer.lastChunk(out);
+                    writer.endHeaders(out); // no trailer fields
+                }
+                endStream();
+                return;
+            }
+            if (n == 0) {
+                out.position(start);
+                return; // the source has nothing now; the socket's WRITE readiness brings us back
+            }
+            if (streamChunked) {
+                writeChunkSize(start, n);
+                writer.chunkEnd(out);
+            }
+            if (streamLeft > 0) {
+                streamLeft -= n;
+                if (streamLeft == 0) {
+                    endStream();
+                }
+            }
+        }
+    }
+
+    private void writeChunkSize(int at, int size) {
+        byte[] a = out.array();
+        int i = out.arrayOffset() + at;
+        for (int shift = 12; shift >= 0; shift -= 4) {
+            int digit = (size >>> shift) & 0xF;
+            a[i++] = (byte) (digit < 10 ? '0' + digit : 'a' + digit - 10);
+        }
+        a[i++] = '\r';
+        a[i] = '\n';
+    }
+
+    private void endStream() {
+        closeQuietly(streaming);
+        streaming = null;
+    }
+
+    private void streamFailed(Throwable cause) {
+        handlerFailed(cause);
+        closeQuietly(streaming);
+        streaming = null;
+        // what was sent of the body stays a truncated message the client can tell (RFC 9112 8)
+        closeAfterWrite = true;
+    }
+
+    static void closeQuietly(ReadableByteChannel channel) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException | RuntimeException e) {
+                // nothing to do: the body is sent or abandoned
+            }
         }
     }
 
@@ -347,9 +501,17 @@ final class HttpConnection {
         out = bigger;
     }
 
-    /** Sends what the socket takes; closes (lingering) once a closing connection's output is sent. */
+    /**
+     * Sends what the socket takes, refilling from a streamed body while the socket keeps taking
+     * (up to {@link #STREAM_BURST} bytes); closes (lingering) once a closing connection's output is sent.
+     */
     private void flush() {
-        if (out.position() > 0) {
+        long burst = 0;
+        while (true) {
+            pump();
+            if (out.position() == 0) {
+                break;
+            }
             out.flip();
             int n;
             try {
@@ -365,12 +527,16 @@ final class HttpConnection {
             if (n > 0) {
                 lastActivity = server.nanoTime();
             }
-            if (out.position() > 0) {
-                return;
+            burst += n;
+            if (out.position() > 0 || streaming == null || burst >= STREAM_BURST) {
+                break; // the socket is full, there is nothing more to send, or others' turn
             }
-            if (out.capacity() > 4 * INPUT_SIZE) {
-                out = ByteBuffer.allocate(INPUT_SIZE); // let a large response's buffer go
-            }
+        }
+        if (out.position() > 0 || streaming != null) {
+            return;
+        }
+        if (out.capacity() > 4 * INPUT_SIZE) {
+            out = ByteBuffer.allocate(INPUT_SIZE); // let a large response's buffer go
         }
         if (closeAfterWrite && !lingering) {
             startLinger();
@@ -394,10 +560,11 @@ final class HttpConnection {
 
     private void updateInterest() {
         int want = 0;
-        if (out.position() > 0) {
+        if (out.position() > 0 || streaming != null) {
             want |= SocketSelector.WRITE;
         }
-        if (!inputDone && (lingering || !closeAfterWrite && out.position() < HIGH_WATER && in.hasRemaining())) {
+        if (!inputDone && (lingering || !closeAfterWrite && streaming == null && out.position() < HIGH_WATER
+                && in.hasRemaining())) {
             want |= SocketSelector.READ;
         }
         if (want != interest && key != null && key.isValid()) {
@@ -427,7 +594,7 @@ final class HttpConnection {
         if (idle <= idleNanos) {
             return false;
         }
-        if (requestStarted && out.position() == 0 && !closeAfterWrite) {
+        if (requestStarted && out.position() == 0 && streaming == null && !closeAfterWrite) {
             simpleResponse(408, false);
             closeAfterWrite = true;
             flush();
@@ -450,7 +617,7 @@ final class HttpConnection {
         if (closed) {
             return;
         }
-        if (lingering || !requestStarted && out.position() == 0) {
+        if (lingering || !requestStarted && out.position() == 0 && streaming == null) {
             close();
         }
     }
@@ -465,6 +632,8 @@ final class HttpConnection {
             return;
         }
         closed = true;
+        closeQuietly(streaming);
+        streaming = null;
         if (key != null) {
             key.cancel();
         }
@@ -550,8 +719,11 @@ final class HttpConnection {
         final List<String> names = new ArrayList<>();
         final List<String> values = new ArrayList<>();
         ByteBuffer body = ByteBuffer.allocate(0);
+        ReadableByteChannel source;
+        long sourceLength;
 
         void reset() {
+            closeUnsentSource();
             status = 200;
             names.clear();
             values.clear();
@@ -574,8 +746,30 @@ final class HttpConnection {
             return this;
         }
 
+        /** A source the response did not send (a handler failed after setting it, HEAD, 304...). */
+        void closeUnsentSource() {
+            closeQuietly(source);
+            source = null;
+        }
+
+        @Override
+        public HttpResponse body(ReadableByteChannel channel, long length) {
+            if (length < -1) {
+                throw new IllegalArgumentException("length " + length);
+            }
+            if (source != null || body.position() > 0) {
+                throw new IllegalStateException("the response has a body already");
+            }
+            source = java.util.Objects.requireNonNull(channel, "source");
+            sourceLength = length;
+            return this;
+        }
+
         @Override
         public HttpResponse body(ByteBuffer bytes) {
+            if (source != null) {
+                throw new IllegalStateException("the body comes from a source");
+            }
             int n = bytes.remaining();
             if (body.remaining() < n) {
                 ByteBuffer bigger = ByteBuffer.allocate(Math.max(body.capacity() * 2, body.position() + n));

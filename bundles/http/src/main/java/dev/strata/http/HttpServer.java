@@ -153,7 +153,13 @@ public final class HttpServer implements StatisticsProvider {
             policy = ReferencePolicy.DYNAMIC)
     void addHandler(HttpHandler handler, Map<String, Object> properties) {
         Object path = properties.get(HttpHandler.PATH);
-        if (!registry.add(path instanceof String s ? s : null, handler)) {
+        Object match = properties.get(HttpHandler.MATCH);
+        boolean exact = HttpHandler.EXACT.equals(match);
+        if (match != null && !exact && !HttpHandler.PREFIX.equals(match)) {
+            LOG.log(Level.WARNING, "HTTP handler " + handler + ": property " + HttpHandler.MATCH + " is " + match
+                    + ", neither " + HttpHandler.PREFIX + " nor " + HttpHandler.EXACT + "; matching by prefix");
+        }
+        if (!registry.add(path instanceof String s ? s : null, exact, handler)) {
             LOG.log(Level.WARNING, "HTTP handler " + handler + " not served: property " + HttpHandler.PATH + " is "
                     + path + ", not a path starting with /");
         }

@@ -24,15 +24,15 @@ import dev.strata.api.socket.SocketService;
 /**
  * The status page at {@code /}: the stack describing itself (interfaces with their counters, the
  * routing table, the open sockets, the bundles), as HTML for browsers and as JSON when the request's
- * Accept header asks for {@code application/json} (RFC 9110 12.5.1). It serves exactly {@code /};
- * every other path under it is 404, so that other handlers (and the static files) take their own
- * prefixes.
+ * Accept header asks for {@code application/json} (RFC 9110 12.5.1). It is registered at exactly
+ * {@code /} ({@link HttpHandler#EXACT}), so the static files and other handlers serve every path below it.
  *
  * <p>Every service is optional and dynamic: a section whose service is absent says "not running"
  * (null in JSON), and the page never keeps its component from activating. The
  * {@link SocketService} is bundle-scoped; DS gets this bundle's instance through the reference.
  */
-@Component(service = HttpHandler.class, property = HttpHandler.PATH + "=/")
+@Component(service = HttpHandler.class,
+        property = { HttpHandler.PATH + "=/", HttpHandler.MATCH + "=" + HttpHandler.EXACT })
 public final class StatusPage implements HttpHandler {
 
     static final String HTML = "text/html; charset=utf-8";

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetSocketAddress;
@@ -175,9 +176,28 @@ class HttpServerTest {
         assertTrue(HandlerRegistry.matches("/", "/anything"));
         assertTrue(HandlerRegistry.matches("/dir/", "/dir/file"));
         HandlerRegistry registry = new HandlerRegistry();
-        assertFalse(registry.add("relative", hello("x")), "a prefix must be an absolute path");
-        assertFalse(registry.add(null, hello("x")));
+        assertFalse(registry.add("relative", false, hello("x")), "a prefix must be an absolute path");
+        assertFalse(registry.add(null, false, hello("x")));
         assertNull(registry.find("/"));
+    }
+
+    @Test
+    void anExactPathWinsOverEveryPrefixAndCoversNothingBelowIt() {
+        HandlerRegistry registry = new HandlerRegistry();
+        HttpHandler files = hello("files");
+        HttpHandler page = hello("page");
+        HttpHandler deep = hello("deep");
+        registry.add("/", false, files);
+        registry.add("/", true, page);
+        registry.add("/a", false, deep);
+        assertSame(page, registry.find("/"));
+        assertSame(files, registry.find("/index.html"));
+        assertSame(deep, registry.find("/a/x"));
+        registry.add("/a/x", true, page);
+        assertSame(page, registry.find("/a/x"), "exact beats a longer-matching prefix");
+        assertSame(deep, registry.find("/a/x/y"), "exact covers that path only");
+        registry.remove(page);
+        assertSame(files, registry.find("/"));
     }
 
     @Test
@@ -387,5 +407,169 @@ class HttpServerTest {
         r.peer.peerWrite(ascii("GET /p HTTP/1.1\r\nHost: h\r\nExpect: teapot\r\n\r\n"));
         String s = r.closed();
         assertTrue(s.contains("HTTP/1.1 417 Expectation Failed\r\n"), s);
+    }
+
+    // ---- bodies streamed from a source ----
+
+    /** {@code size} bytes of letters (ISO-8859-1 round-trips them through the test's strings). */
+    private static byte[] letters(int size, long seed) {
+        java.util.Random random = new java.util.Random(seed);
+        byte[] b = new byte[size];
+        for (int i = 0; i < size; i++) {
+            b[i] = (byte) ('a' + random.nextInt(26));
+        }
+        return b;
+    }
+
+    /** A source over {@code data} that records whether it was closed, giving at most {@code step} bytes per read. */
+    private static final class Source implements java.nio.channels.ReadableByteChannel {
+        final byte[] data;
+        final int step;
+        int at;
+        volatile boolean closed;
+
+        Source(byte[] data, int step) {
+            this.data = data;
+            this.step = step;
+        }
+
+        @Override
+        public int read(ByteBuffer dst) {
+            if (at == data.length) {
+                return -1;
+            }
+            int n = Math.min(Math.min(step, dst.remaining()), data.length - at);
+            dst.put(data, at, n);
+            at += n;
+            return n;
+        }
+
+        @Override
+        public boolean isOpen() {
+            return !closed;
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+        }
+    }
+
+    @Test
+    void bodyFromASourceOfKnownLengthIsSentWholeAndTheSourceClosed() throws Exception {
+        start();
+        byte[] data = letters(700_000, 1);
+        AtomicReference<Source> source = new AtomicReference<>();
+        server.addHandler((request, response) -> {
+            source.set(new Source(data, 5000));
+            response.header("Content-Type", "application/octet-stream").body(source.get(), data.length);
+        }, Map.of(HttpHandler.PATH, "/file"));
+        server.addHandler(hello("next"), Map.of(HttpHandler.PATH, "/next"));
+        Reader r = new Reader(connect());
+        // a pipelined request behind the streamed body is answered after it, in order
+        r.peer.peerWrite(ascii("GET /file HTTP/1.1\r\nHost: h\r\n\r\nGET /next HTTP/1.1\r\nHost: h\r\n\r\n"));
+        String s = r.responses(2);
+        assertTrue(s.startsWith("HTTP/1.1 200 OK\r\n"), s.substring(0, 200));
+        assertTrue(s.contains("Content-Length: 700000\r\n"));
+        int body = s.indexOf("\r\n\r\n") + 4;
+        assertEquals(new String(data, StandardCharsets.ISO_8859_1), s.substring(body, body + data.length));
+        assertTrue(s.substring(body + data.length).startsWith("HTTP/1.1 200 OK\r\n"));
+        assertTrue(s.endsWith("next GET /next null"));
+        assertTrue(source.get().closed, "the server closes the source once sent");
+        assertTrue(r.peer.isOpen() && !r.peer.outputShutdown(), "keep-alive after a streamed body");
+    }
+
+    @Test
+    void bodyOfUnknownLengthIsChunkedToHttp11AndCloseDelimitedToHttp10() throws Exception {
+        start();
+        byte[] data = letters(200_000, 2);
+        server.addHandler((request, response) -> response.body(new Source(data, 70_000), -1),
+                Map.of(HttpHandler.PATH, "/gen"));
+        Reader r = new Reader(connect());
+        r.peer.peerWrite(ascii("GET /gen HTTP/1.1\r\nHost: h\r\n\r\n"));
+        String s = r.until(() -> r.text.toString().endsWith("\r\n0\r\n\r\n"), "the last chunk");
+        assertTrue(s.contains("Transfer-Encoding: chunked\r\n") && !s.contains("Content-Length"), s.substring(0, 200));
+        java.util.List<String> parsed = Feed.parse(new ResponseParser(), ascii(s));
+        assertEquals(1, parsed.size());
+        assertTrue(parsed.get(0).startsWith("200 OK 1.1 keep-alive CHUNKED"), parsed.get(0).substring(0, 80));
+        assertTrue(parsed.get(0).endsWith(" body=" + new String(data, StandardCharsets.ISO_8859_1)));
+        assertTrue(r.peer.isOpen() && !r.peer.outputShutdown());
+
+        Reader old = new Reader(connect());
+        old.peer.peerWrite(ascii("GET /gen HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"));
+        String o = old.closed();
+        assertTrue(o.contains("Connection: close\r\n") && !o.contains("chunked") && !o.contains("Content-Length"), o);
+        assertTrue(o.endsWith("\r\n\r\n" + new String(data, StandardCharsets.ISO_8859_1)));
+    }
+
+    @Test
+    void headWithASourceSendsTheLengthOnlyAndClosesTheSource() throws Exception {
+        start();
+        AtomicReference<Source> source = new AtomicReference<>();
+        server.addHandler((request, response) -> {
+            source.set(new Source(letters(1000, 3), 1000));
+            response.body(source.get(), 1000);
+        }, Map.of(HttpHandler.PATH, "/"));
+        Reader r = new Reader(connect());
+        r.peer.peerWrite(ascii("HEAD /x HTTP/1.1\r\nHost: h\r\n\r\nGET /x HTTP/1.1\r\nHost: h\r\n\r\n"));
+        String s = r.until(() -> r.text.indexOf("HTTP/1.1 200", 5) > 0 && complete(r.text.substring(r.text.indexOf("HTTP/1.1 200", 5))) == 1,
+                "both responses");
+        String head = s.substring(0, s.indexOf("HTTP/1.1 200", 5));
+        assertTrue(head.contains("Content-Length: 1000\r\n") && head.endsWith("\r\n\r\n"), head);
+        assertTrue(source.get().closed);
+        assertEquals(1000, s.length() - s.lastIndexOf("\r\n\r\n") - 4);
+    }
+
+    @Test
+    void sourceEndingShortOfItsLengthCostsTheConnectionNotTheServer() throws Exception {
+        start();
+        server.addHandler((request, response) -> response.body(new Source(letters(100, 4), 100), 5000),
+                Map.of(HttpHandler.PATH, "/short"));
+        server.addHandler((request, response) -> response.body(new java.nio.channels.ReadableByteChannel() {
+            @Override
+            public int read(ByteBuffer dst) throws java.io.IOException {
+                throw new java.io.IOException("disk gone");
+            }
+
+            @Override
+            public boolean isOpen() {
+                return true;
+            }
+
+            @Override
+            public void close() {
+            }
+        }, -1), Map.of(HttpHandler.PATH, "/broken"));
+        Reader r = new Reader(connect());
+        r.peer.peerWrite(ascii("GET /short HTTP/1.1\r\nHost: h\r\n\r\n"));
+        String s = r.closed();
+        assertTrue(s.contains("Content-Length: 5000\r\n"));
+        assertEquals(100, s.length() - s.indexOf("\r\n\r\n") - 4, "what the source had, then the close");
+        Reader b = new Reader(connect());
+        b.peer.peerWrite(ascii("GET /broken HTTP/1.1\r\nHost: h\r\n\r\n"));
+        String t = b.closed();
+        assertTrue(t.contains("Transfer-Encoding: chunked") && !t.contains("\r\n0\r\n\r\n"), "no last chunk: the client sees the body cut");
+        assertEquals(2, server.counter(HttpStatistic.HandlerErrors));
+        Reader c = new Reader(connect());
+        c.peer.peerWrite(ascii("GET /short HTTP/1.1\r\nHost: h\r\n\r\n"));
+        assertTrue(c.closed().startsWith("HTTP/1.1 200 OK"), "the server goes on");
+    }
+
+    @Test
+    void handlerMayNotMixBytesAndASource() throws Exception {
+        start();
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        server.addHandler((request, response) -> {
+            response.body(new byte[] { 'x' });
+            try {
+                response.body(new Source(new byte[1], 1), 1);
+            } catch (IllegalStateException e) {
+                thrown.set(e);
+            }
+        }, Map.of(HttpHandler.PATH, "/"));
+        Reader r = new Reader(connect());
+        r.peer.peerWrite(ascii("GET / HTTP/1.1\r\nHost: h\r\n\r\n"));
+        assertTrue(r.responses(1).endsWith("\r\n\r\nx"));
+        assertNotNull(thrown.get());
     }
 }

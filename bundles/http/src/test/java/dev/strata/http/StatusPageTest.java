@@ -212,6 +212,11 @@ class StatusPageTest {
             return this;
         }
 
+        @Override
+        public HttpResponse body(java.nio.channels.ReadableByteChannel source, long length) {
+            throw new UnsupportedOperationException("the status page is made in memory");
+        }
+
         String body() {
             return body.toString(StandardCharsets.UTF_8);
         }

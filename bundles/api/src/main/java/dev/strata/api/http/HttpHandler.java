@@ -6,7 +6,9 @@ import org.osgi.annotation.versioning.ConsumerType;
  * Answers the HTTP requests under a path prefix. Register it as an OSGi service with the property
  * {@value #PATH}; the server dispatches each request to the handler with the longest prefix that
  * matches its path ({@code "/hello"} matches {@code /hello}, {@code /hello/x} and
- * {@code /hello?q}, not {@code /helloworld}; {@code "/"} matches every path).
+ * {@code /hello?q}, not {@code /helloworld}; {@code "/"} matches every path). With the property
+ * {@value #MATCH}{@code =}{@value #EXACT} the handler serves its path only, and wins over every
+ * prefix ({@code "/"} exact is the root page alone, the way nginx's {@code location = /} is).
  *
  * <p>The server calls {@link #handle} on its network thread, once per request, with the whole
  * request body read: a handler answers quickly and never blocks. The server writes the framing
@@ -18,6 +20,20 @@ public interface HttpHandler {
 
     /** The service property naming the path prefix served, e.g. {@code "/hello"}. */
     String PATH = "strata.http.path";
+
+    /**
+     * The optional service property saying how {@value #PATH} matches: {@value #PREFIX} (the
+     * default) or {@value #EXACT}.
+     *
+     * @since 1.1
+     */
+    String MATCH = "strata.http.match";
+
+    /** {@value #MATCH} value: the path and everything under it. @since 1.1 */
+    String PREFIX = "prefix";
+
+    /** {@value #MATCH} value: that path only (the query aside). @since 1.1 */
+    String EXACT = "exact";
 
     /**
      * Answers {@code request} through {@code response} (status 200 and an empty body unless set).

@@ -5,5 +5,5 @@
  * and the server serves it at once; unregistering the service removes it at once.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package dev.strata.api.http;
