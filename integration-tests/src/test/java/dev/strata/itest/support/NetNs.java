@@ -20,15 +20,23 @@ public final class NetNs implements AutoCloseable {
 
     /** Creates a namespace under a name no other namespace has (N derives from this JVM's pid). */
     public static NetNs create() {
+        return create("strata-test-");
+    }
+
+    /**
+     * As {@link #create()}, named {@code prefixN}: for tests that run beside other engineers'
+     * and must keep to a name prefix of their own.
+     */
+    public static NetNs create(String prefix) {
         long base = ProcessHandle.current().pid() % 100_000;
         for (int attempt = 0; attempt < 100; attempt++) {
-            String name = "strata-test-" + (base * 100 + attempt);
+            String name = prefix + (base * 100 + attempt);
             if (Exec.run(10, "ip", "netns", "add", name).succeeded()) {
                 return new NetNs(name);
             }
         }
-        throw new AssertionError("cannot create a network namespace strata-test-N: "
-                + Exec.run(10, "ip", "netns", "add", "strata-test-probe"));
+        throw new AssertionError("cannot create a network namespace " + prefix + "N: "
+                + Exec.run(10, "ip", "netns", "add", prefix + "probe"));
     }
 
     public String name() {
