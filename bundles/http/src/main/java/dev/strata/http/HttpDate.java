@@ -2,7 +2,8 @@ package dev.strata.http;
 
 /**
  * Formats IMF-fixdate (RFC 9110 5.6.7), e.g. {@code Sun, 06 Nov 1994 08:49:37 GMT}, into bytes
- * without allocating: the Date header of every response.
+ * without allocating: the Date header of every response. Parses the three formats a recipient must
+ * accept (conditional requests).
  */
 public final class HttpDate {
 
@@ -13,7 +14,47 @@ public final class HttpDate {
     private static final byte[] MONTHS = "JanFebMarAprMayJunJulAugSepOctNovDec"
             .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
+    /** What {@link #parse} returns for a value that is not an HTTP-date. */
+    public static final long INVALID = Long.MIN_VALUE;
+
+    private static final java.time.format.DateTimeFormatter IMF_FIXDATE = java.time.format.DateTimeFormatter
+            .ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", java.util.Locale.US);
+    /** RFC 850's obsolete form, e.g. {@code Sunday, 06-Nov-94 08:49:37 GMT}. */
+    private static final java.time.format.DateTimeFormatter RFC_850 = new java.time.format.DateTimeFormatterBuilder()
+            .appendPattern("EEEE, dd-MMM-").appendValueReduced(java.time.temporal.ChronoField.YEAR, 2, 2, 1970)
+            .appendPattern(" HH:mm:ss 'GMT'").toFormatter(java.util.Locale.US);
+    /** C's asctime() form, e.g. {@code Sun Nov  6 08:49:37 1994}. */
+    private static final java.time.format.DateTimeFormatter ASCTIME = java.time.format.DateTimeFormatter
+            .ofPattern("EEE MMM ppd HH:mm:ss yyyy", java.util.Locale.US);
+
     private HttpDate() {
+    }
+
+    /** The IMF-fixdate of {@code epochMillis} as a string (a Last-Modified value). */
+    public static String format(long epochMillis) {
+        byte[] b = new byte[LENGTH];
+        format(epochMillis, b, 0);
+        return new String(b, java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
+    /**
+     * The instant of an HTTP-date (RFC 9110 5.6.7: IMF-fixdate, and the obsolete RFC 850 and
+     * asctime forms a recipient must accept), in epoch milliseconds; {@link #INVALID} when
+     * {@code value} is null or none of them.
+     */
+    public static long parse(String value) {
+        if (value == null) {
+            return INVALID;
+        }
+        String v = value.trim();
+        for (java.time.format.DateTimeFormatter format : new java.time.format.DateTimeFormatter[] { IMF_FIXDATE, RFC_850, ASCTIME }) {
+            try {
+                return java.time.LocalDateTime.parse(v, format).toInstant(java.time.ZoneOffset.UTC).toEpochMilli();
+            } catch (java.time.format.DateTimeParseException e) {
+                // try the next form
+            }
+        }
+        return INVALID;
     }
 
     /** Write the IMF-fixdate of {@code epochMillis} (UTC) at {@code dst[off, off + 29)}. */

@@ -92,8 +92,11 @@ class HttpServerTest {
             return until(() -> complete(text.toString()) >= count, count + " responses");
         }
 
+        /** Waits for the server to close or shut down its output, then takes what it sent before. */
         String closed() throws InterruptedException {
-            return until(() -> !peer.isOpen() || peer.outputShutdown(), "the server closing");
+            until(() -> !peer.isOpen() || peer.outputShutdown(), "the server closing");
+            text.append(new String(peer.peerRead(1 << 20), StandardCharsets.ISO_8859_1));
+            return text.toString();
         }
     }
 

@@ -103,25 +103,25 @@ class StatusPageTest {
     @Test
     void servesHtmlToABrowserAndJsonWhenAcceptAsksForIt() {
         StatusPage page = new StatusPage(null, null, null);
-        FakeResponse html = handle(page, "GET", "/", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8");
-        assertEquals(200, html.status);
-        assertEquals(StatusPage.HTML, html.headers.get("Content-Type"));
+        Exchange html = handle(page, "GET", "/", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8");
+        assertEquals(200, html.status());
+        assertEquals(StatusPage.HTML, html.header("Content-Type"));
         assertTrue(html.body().contains("<p id=\"interfaces\">not running</p>"), html.body());
-        FakeResponse json = handle(page, "GET", "/", "application/json");
-        assertEquals(StatusPage.JSON, json.headers.get("Content-Type"));
-        assertEquals("Accept", json.headers.get("Vary"));
+        Exchange json = handle(page, "GET", "/", "application/json");
+        assertEquals(StatusPage.JSON, json.header("Content-Type"));
+        assertEquals("Accept", json.header("Vary"));
         assertTrue(Json.parse(json.body()) instanceof Map);
     }
 
     @Test
     void answersOnlySlashAndLeavesOtherPaths404() {
         StatusPage page = new StatusPage(null, null, null);
-        assertEquals(404, handle(page, "GET", "/favicon.ico", null).status);
-        assertEquals(404, handle(page, "GET", "/x/", null).status);
-        assertEquals(200, handle(page, "GET", "/", null).status);
-        FakeResponse post = handle(page, "POST", "/", null);
-        assertEquals(405, post.status);
-        assertEquals("GET, HEAD", post.headers.get("Allow"));
+        assertEquals(404, handle(page, "GET", "/favicon.ico", null).status());
+        assertEquals(404, handle(page, "GET", "/x/", null).status());
+        assertEquals(200, handle(page, "GET", "/", null).status());
+        Exchange post = handle(page, "POST", "/", null);
+        assertEquals(405, post.status());
+        assertEquals("GET, HEAD", post.header("Allow"));
     }
 
     @Test
@@ -147,79 +147,8 @@ class StatusPageTest {
         return n;
     }
 
-    private static FakeResponse handle(StatusPage page, String method, String target, String accept) {
-        FakeResponse response = new FakeResponse();
-        page.handle(new FakeRequest(method, target, accept), response);
-        return response;
-    }
-
-    private record FakeRequest(String method, String target, String accept) implements HttpRequest {
-        @Override
-        public String path() {
-            int q = target.indexOf('?');
-            return q < 0 ? target : target.substring(0, q);
-        }
-
-        @Override
-        public String query() {
-            int q = target.indexOf('?');
-            return q < 0 ? null : target.substring(q + 1);
-        }
-
-        @Override
-        public String header(String name) {
-            return name.equalsIgnoreCase("Accept") ? accept : null;
-        }
-
-        @Override
-        public int minorVersion() {
-            return 1;
-        }
-
-        @Override
-        public ByteBuffer body() {
-            return ByteBuffer.allocate(0);
-        }
-
-        @Override
-        public InetSocketAddress remoteAddress() {
-            return new InetSocketAddress("127.0.0.1", 40000);
-        }
-    }
-
-    private static final class FakeResponse implements HttpResponse {
-        int status = 200;
-        final Map<String, String> headers = new LinkedHashMap<>();
-        final ByteArrayOutputStream body = new ByteArrayOutputStream();
-
-        @Override
-        public HttpResponse status(int status) {
-            this.status = status;
-            return this;
-        }
-
-        @Override
-        public HttpResponse header(String name, String value) {
-            headers.put(name, value);
-            return this;
-        }
-
-        @Override
-        public HttpResponse body(ByteBuffer bytes) {
-            while (bytes.hasRemaining()) {
-                body.write(bytes.get());
-            }
-            return this;
-        }
-
-        @Override
-        public HttpResponse body(java.nio.channels.ReadableByteChannel source, long length) {
-            throw new UnsupportedOperationException("the status page is made in memory");
-        }
-
-        String body() {
-            return body.toString(StandardCharsets.UTF_8);
-        }
+    private static Exchange handle(StatusPage page, String method, String target, String accept) {
+        return Exchange.run(page, method, target, "Accept", accept);
     }
 
     /** A minimal strict JSON parser (RFC 8259): objects keep their key order, numbers are doubles. */
