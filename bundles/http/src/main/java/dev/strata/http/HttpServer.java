@@ -95,10 +95,17 @@ public final class HttpServer implements StatisticsProvider {
 
         @AttributeDefinition(description = "Largest request body in bytes (413 above)")
         long maxBodySize() default 10L << 20;
+
+        @AttributeDefinition(description = "Most connections open at once; above it, new ones wait in the accept queue")
+        int maxConnections() default 10_000;
     }
 
     /** The settings without DS, for tests and embedding. */
-    record Settings(InetSocketAddress address, HttpLimits limits, long idleTimeoutMillis) {
+    record Settings(InetSocketAddress address, HttpLimits limits, long idleTimeoutMillis, int maxConnections) {
+        Settings(InetSocketAddress address, HttpLimits limits, long idleTimeoutMillis) {
+            this(address, limits, idleTimeoutMillis, 10_000);
+        }
+
         static Settings of(Config config) {
             InetAddress host;
             try {
@@ -111,7 +118,7 @@ public final class HttpServer implements StatisticsProvider {
                     config.maxHeaderCount(), config.maxBodySize(), d.maxTrailerSectionSize(), d.maxTrailerCount(),
                     d.maxChunkExtensionSize());
             return new Settings(new InetSocketAddress(host, config.port()), limits,
-                    TimeUnit.SECONDS.toMillis(config.idleTimeoutSeconds()));
+                    TimeUnit.SECONDS.toMillis(config.idleTimeoutSeconds()), Math.max(1, config.maxConnections()));
         }
     }
 
@@ -126,6 +133,9 @@ public final class HttpServer implements StatisticsProvider {
     private final List<HttpConnection> connections = new ArrayList<>();
     private final Thread thread;
     private ListeningSocket listener;
+    private SocketSelector.Key listenerKey;
+    /** Accepting is paused: {@link Settings#maxConnections()} are open. */
+    private boolean full;
     private volatile boolean stopping;
     private boolean draining;
     private boolean loggedFailure;
@@ -230,8 +240,9 @@ public final class HttpServer implements StatisticsProvider {
             socket.configureBlocking(false);
             socket.bind(settings.address());
             socket.listen(BACKLOG);
-            selector.register(socket, SocketSelector.ACCEPT, false, LISTENER);
+            listenerKey = selector.register(socket, SocketSelector.ACCEPT, false, LISTENER);
             listener = socket;
+            full = false;
             loggedFailure = false;
         } catch (NetSocketException e) {
             if (socket != null) {
@@ -252,6 +263,14 @@ public final class HttpServer implements StatisticsProvider {
             return;
         }
         while (true) {
+            if (connections.size() >= settings.maxConnections()) {
+                // Stop taking connections: the next ones wait in the accept queue (and beyond it
+                // TCP drops their handshakes, which the clients retry), as nginx's worker_connections.
+                full = true;
+                listenerKey.interest(0);
+                counters.increment(HttpStatistic.Deferred);
+                return;
+            }
             StreamSocket connection;
             try {
                 connection = socket.accept();
@@ -305,6 +324,7 @@ public final class HttpServer implements StatisticsProvider {
     private void closeListener() {
         ListeningSocket socket = listener;
         listener = null;
+        listenerKey = null;
         if (socket != null) {
             socket.close();
         }
@@ -366,6 +386,10 @@ public final class HttpServer implements StatisticsProvider {
 
     void closed(HttpConnection connection) {
         connections.remove(connection);
+        if (full && listener != null && connections.size() < settings.maxConnections()) {
+            full = false;
+            listenerKey.interest(SocketSelector.ACCEPT);
+        }
     }
 
     void handlerFailed(String path, Throwable t) {

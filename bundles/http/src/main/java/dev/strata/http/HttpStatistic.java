@@ -4,6 +4,8 @@ package dev.strata.http;
 enum HttpStatistic {
     /** TCP connections accepted. */
     Connections,
+    /** Times accepting paused because the most connections allowed were open. */
+    Deferred,
     /** Requests answered (every status, parse errors included). */
     Requests,
     /** Requests no handler's path matched (404). */

@@ -359,6 +359,31 @@ class HttpServerTest {
     }
 
     @Test
+    void aboveMaxConnectionsNewOnesWaitInTheAcceptQueueUntilOneCloses() throws Exception {
+        server = new HttpServer(sockets, new HttpServer.Settings(new InetSocketAddress("0.0.0.0", PORT),
+                HttpLimits.DEFAULT, 60_000, 2), nanos::get, System::currentTimeMillis);
+        eventually(() -> sockets.listener(PORT) != null, "the server listening");
+        server.addHandler(hello("m"), Map.of(HttpHandler.PATH, "/"));
+        Reader a = new Reader(connect());
+        Reader b = new Reader(connect());
+        Reader c = new Reader(connect());
+        for (Reader r : new Reader[] { a, b, c }) {
+            r.peer.peerWrite(ascii("GET / HTTP/1.1\r\nHost: h\r\n\r\n"));
+        }
+        a.responses(1);
+        b.responses(1);
+        Thread.sleep(100);
+        c.text.append(new String(c.peer.peerRead(1 << 20), StandardCharsets.ISO_8859_1));
+        assertEquals("", c.text.toString(), "the third waits");
+        assertEquals(2, server.connectionCount());
+        assertEquals(1, server.counter(HttpStatistic.Deferred));
+        a.peer.peerWrite(ascii("GET / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n"));
+        a.peer.peerShutdown();
+        assertTrue(c.responses(1).endsWith("m GET / null"), "served once a connection closed");
+        assertEquals(3, server.counter(HttpStatistic.Connections));
+    }
+
+    @Test
     void listensOnceTcpRunsAndDeactivateClosesConnections() throws Exception {
         sockets.tcpRunning(false);
         server = new HttpServer(sockets, new HttpServer.Settings(new InetSocketAddress("0.0.0.0", PORT),
