@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class BundleManifestTest {
 
     private static final Path CLASSES = Path.of("target", "classes");
-    private static final List<String> COMMANDS = List.of("arp", "ifconfig", "netstat", "ping", "route", "ss", "stats", "tcp");
+    private static final List<String> COMMANDS = List.of("arp", "curl", "ifconfig", "netstat", "ping", "route", "ss", "stats", "tcp");
 
     private static Attributes manifest() throws IOException {
         try (InputStream in = Files.newInputStream(CLASSES.resolve("META-INF/MANIFEST.MF"))) {
