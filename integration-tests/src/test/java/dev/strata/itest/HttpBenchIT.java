@@ -64,13 +64,11 @@ public class HttpBenchIT {
     private static NetNs jdkServerNs;
     private static NetNs jdkClientNs;
     private static Process jdk;
-    private static boolean staticFiles;
 
     @BeforeClass
     public static void startBothServers() throws Exception {
         assumeTrue("opt-in: -D" + ENABLE + "=true", Boolean.getBoolean(ENABLE));
         Prerequisites.kernel();
-        staticFiles = HttpOnTap.distributionServesStaticFiles();
         Path work = Path.of(System.getProperty("strata.it.dir", "target/it")).resolve("http-bench").toAbsolutePath();
         Files.createDirectories(work);
         strata = HttpOnTap.start(work, "sh-hbench-", TAP, STACK, KERNEL, www -> {
@@ -87,10 +85,6 @@ public class HttpBenchIT {
         Path jdkRoot = work.resolve("jdk-www");
         Files.createDirectories(jdkRoot);
         Files.copy(strata.www().resolve(SMALL), jdkRoot.resolve(SMALL), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        if (!staticFiles) {
-            // before static files, both serve the status page's bytes: Strata renders it, the JDK reads a copy
-            strata.exec(30, "curl", "-sS", "-o", jdkRoot.resolve("index.html").toString(), strata.url("/")).orFail();
-        }
 
         jdkServerNs = NetNs.create("sh-hjdk-s-");
         jdkClientNs = NetNs.create("sh-hjdk-c-");
@@ -142,7 +136,7 @@ public class HttpBenchIT {
 
     @Test
     public void requestsPerSecondOfStrataOverTapAgainstTheJdkServerOverVeth() throws Exception {
-        String path = staticFiles ? "/" + SMALL : "/";
+        String path = "/" + SMALL;
         String strataUrl = strata.url(path);
         String jdkUrl = "http://" + JDK_SERVER + path;
         List<String> rows = new ArrayList<>();
@@ -160,8 +154,8 @@ public class HttpBenchIT {
                 assertTrue("wrk made requests: " + m.wrk.output, m.wrk.requests > 0);
             }
         }
-        System.out.println("HttpBenchIT: wrk -t2 -c64 -d" + SECONDS + "s " + path + " (" + (staticFiles ? "a 1 KiB static file"
-                : "the status page; the JDK serves a copy of its bytes") + "), requests/s, Strata over TAP / JDK httpserver ("
+        System.out.println("HttpBenchIT: wrk -t2 -c64 -d" + SECONDS + "s " + path + " (a 1 KiB static file), requests/s, Strata over"
+                + " TAP / JDK httpserver ("
                 + JDK_THREADS + " threads) over veth (Strata / JDK)\n"
                 + "| run | keep-alive | `Connection: close` | keep-alive CPU s per 100k requests, Strata / JDK"
                 + " | close CPU s per 100k requests, Strata / JDK | load average before |\n| --- | --- | --- | --- | --- | --- |\n"

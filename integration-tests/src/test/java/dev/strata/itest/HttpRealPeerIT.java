@@ -5,7 +5,6 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
-import static org.junit.Assume.assumeTrue;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -42,9 +41,7 @@ import dev.strata.itest.support.Wrk;
  * page, screenshot kept in {@code integration-tests/target/it/http-real-peer/status-page.png}.
  *
  * <p>The static files are the test's own, written into the copy's {@code www/} before it
- * starts: {@value #BIG} (50 MB, seeded random) and {@value #SMALL} (1 KiB of text). The tests
- * of static files are skipped, with the reason, while the built distribution has no
- * {@code www/} (a tree from before static files); once it has, they must pass.
+ * starts: {@value #BIG} (50 MB, seeded random) and {@value #SMALL} (1 KiB of text).
  */
 @FixMethodOrder(MethodSorters.NAME_ASCENDING)
 public class HttpRealPeerIT {
@@ -60,12 +57,10 @@ public class HttpRealPeerIT {
     private static Path work;
     private static HttpOnTap http;
     private static String bigSha256;
-    private static boolean staticFiles;
 
     @BeforeClass
     public static void startStrataWithItsWwwAndWireItToANamespace() throws IOException {
         Prerequisites.kernel();
-        staticFiles = HttpOnTap.distributionServesStaticFiles();
         work = Path.of(System.getProperty("strata.it.dir", "target/it")).resolve("http-real-peer").toAbsolutePath();
         Files.createDirectories(work);
         http = HttpOnTap.start(work, "sh-http-", TAP, STACK, KERNEL, www -> {
@@ -87,10 +82,6 @@ public class HttpRealPeerIT {
         if (http != null) {
             http.close();
         }
-    }
-
-    private static void assumeStaticFiles() {
-        assumeTrue("the built distribution has no www/: static files are not in this tree yet", staticFiles);
     }
 
     // ---- the status page ------------------------------------------------------------------------
@@ -132,7 +123,6 @@ public class HttpRealPeerIT {
     /** 50 MB of random bytes from www/, streamed: the SHA-256 of what curl saved equals the file's. */
     @Test
     public void b1_curlFetchesTheFiftyMegabyteFileIntact() throws IOException {
-        assumeStaticFiles();
         Path saved = work.resolve("big.curl");
         Files.deleteIfExists(saved);
         Exec.Result get = http.exec(180, "curl", "-sS", "-m", "150", "-D", work.resolve("big.headers").toString(), "-o",
@@ -153,7 +143,6 @@ public class HttpRealPeerIT {
     /** {@code curl -r 1000-1999}: 206, Content-Range, exactly those 1000 bytes; past the end: 416. */
     @Test
     public void b2_curlFetchesARangeSliceAndAnUnsatisfiableRangeIs416() throws IOException {
-        assumeStaticFiles();
         Path slice = work.resolve("slice.curl");
         Exec.Result get = http.exec(30, "curl", "-sS", "-m", "10", "-r", "1000-1999", "-D", work.resolve("slice.headers").toString(),
                 "-o", slice.toString(), http.url("/" + BIG));
@@ -178,7 +167,6 @@ public class HttpRealPeerIT {
     /** Content-Type by name, an ETag and Last-Modified, and 304 for If-None-Match and If-Modified-Since. */
     @Test
     public void b3_conditionalGetsAnswer304() {
-        assumeStaticFiles();
         Exec.Result head = http.exec(30, "curl", "-sS", "-m", "10", "-i", http.url("/" + SMALL));
         assertTrue(head.toString(), head.succeeded());
         assertEquals(head.output, "200", status(head.output));
@@ -197,6 +185,18 @@ public class HttpRealPeerIT {
         Exec.Result changed = http.exec(30, "curl", "-sS", "-m", "10", "-o", "/dev/null", "-w", "%{http_code}", "-H",
                 "If-None-Match: \"not-the-etag\"", http.url("/" + SMALL));
         assertEquals(changed.toString(), "200", changed.output.trim());
+    }
+
+    /** {@code ..} out of www/, plain or percent-encoded, reaches nothing: the distribution's etc/ is next door. */
+    @Test
+    public void b4_noPathLeadsOutOfWww() {
+        for (String path : new String[] {"/../etc/dev.strata.http.cfg", "/%2e%2e/etc/dev.strata.http.cfg",
+            "/..%2fetc/dev.strata.http.cfg"}) {
+            Exec.Result get = http.exec(30, "curl", "-sS", "-m", "10", "--path-as-is", "-o", "/dev/null", "-w", "%{http_code}",
+                    http.url(path));
+            assertTrue(get.toString(), get.succeeded());
+            assertTrue(path + " -> " + get.output, get.output.trim().startsWith("4"));
+        }
     }
 
     // ---- connections ----------------------------------------------------------------------------
@@ -222,17 +222,14 @@ public class HttpRealPeerIT {
         assertEquals("reused for every other URL: " + run.output, paths.length - 1,
                 count(run.output, "Re-using existing connection"));
         assertEquals("a response per URL: " + run.output, paths.length, count(run.output, "< HTTP/1.1 "));
-        // the small file is a 404 too while the tree has no static files
-        assertEquals("404 for the missing file, on the same connection: " + run.output, staticFiles ? 1 : 2,
-                count(run.output, "< HTTP/1.1 404"));
+        assertEquals("404 for the missing file, on the same connection: " + run.output, 1, count(run.output, "< HTTP/1.1 404"));
         assertFalse(run.output, run.output.contains("Closing connection"));
     }
 
     /** {@code wrk -t2 -c64 -d10s} on a small file: no socket error, no non-2xx response. */
     @Test
     public void d_wrkRunsWithoutErrors() {
-        // before static files exist, the status page stands in for the small file
-        String url = http.url(staticFiles ? "/" + SMALL : "/");
+        String url = http.url("/" + SMALL);
         Wrk.Result wrk = Wrk.run(http.netns(), 2, 64, 10, url);
         System.out.printf(Locale.ROOT, "HttpRealPeerIT: wrk -t2 -c64 -d10s %s: %d requests, %.0f requests/s%n", url, wrk.requests,
                 wrk.requestsPerSecond);
@@ -245,7 +242,7 @@ public class HttpRealPeerIT {
     /** {@code ab -k -n 20000 -c 32} on a small file: every request complete, kept alive, 2xx. */
     @Test
     public void e_abKeepAliveRunsWithoutErrors() {
-        assumeStaticFiles(); // ab counts responses whose length differs from the first as failed: a fixed file
+        // a file, not the status page: ab counts a response whose length differs from the first as failed
         Exec.Result ab = http.exec(180, "ab", "-k", "-n", "20000", "-c", "32", http.url("/" + SMALL));
         assertTrue(ab.toString(), ab.succeeded());
         assertEquals(ab.output, "20000", field(ab.output, "Complete requests"));

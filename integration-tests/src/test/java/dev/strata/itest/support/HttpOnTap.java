@@ -39,11 +39,6 @@ public final class HttpOnTap implements AutoCloseable {
         this.stack = stack;
     }
 
-    /** Whether the built distribution ships a {@code www/} directory, i.e. serves static files. */
-    public static boolean distributionServesStaticFiles() {
-        return Files.isDirectory(StrataProcess.distribution().resolve("www"));
-    }
-
     /**
      * Copies the distribution to {@code workDir/strata}, lets {@code fillWww} write into its
      * {@code www/}, starts it, opens TAP {@code tap} with {@code stack/24} in a new namespace
