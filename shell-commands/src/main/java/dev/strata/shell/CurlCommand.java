@@ -6,7 +6,6 @@ import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
@@ -227,31 +226,7 @@ public class CurlCommand {
                 return null;
             }
             if (file == null) {
-                return new WritableByteChannel() {
-                    @Override
-                    public int write(ByteBuffer src) throws IOException {
-                        int n = src.remaining();
-                        if (src.hasArray()) {
-                            console.write(src.array(), src.arrayOffset() + src.position(), n);
-                            src.position(src.limit());
-                        } else {
-                            byte[] bytes = new byte[n];
-                            src.get(bytes);
-                            console.write(bytes);
-                        }
-                        return n;
-                    }
-
-                    @Override
-                    public boolean isOpen() {
-                        return true;
-                    }
-
-                    @Override
-                    public void close() {
-                        // the console stays open
-                    }
-                };
+                return BodySink.to(console).open(response);
             }
             try {
                 channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,

@@ -10,18 +10,11 @@ import java.net.Socket;
 import java.net.SocketOption;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
-import dev.strata.api.socket.DatagramSocket;
-import dev.strata.api.socket.ListeningSocket;
 import dev.strata.api.socket.NetSocketException;
 import dev.strata.api.socket.SocketError;
-import dev.strata.api.socket.SocketInfo;
-import dev.strata.api.socket.SocketSelector;
-import dev.strata.api.socket.SocketService;
 import dev.strata.api.socket.StreamSocket;
 import dev.strata.api.socket.StrataSocketOptions;
 
@@ -31,7 +24,7 @@ import dev.strata.api.socket.StrataSocketOptions;
  * made to fail its connects the way the stack would: {@link #dropSyns} (nothing answers: ETIMEDOUT
  * when the connect timeout expires) or {@link #failConnects} (an ICMP error: EHOSTUNREACH...).
  */
-public final class JdkSockets implements SocketService {
+public final class JdkSockets extends ClientSockets {
 
     private final Map<Integer, SocketError> connectErrors = new ConcurrentHashMap<>();
     public volatile int opened;
@@ -52,27 +45,11 @@ public final class JdkSockets implements SocketService {
         return new JdkStreamSocket();
     }
 
-    @Override
-    public DatagramSocket openDatagram() {
-        throw new UnsupportedOperationException();
-    }
 
-    @Override
-    public ListeningSocket openListening() {
-        throw new UnsupportedOperationException();
-    }
 
-    @Override
-    public SocketSelector openSelector() {
-        throw new UnsupportedOperationException();
-    }
 
-    @Override
-    public List<SocketInfo> sockets() {
-        return List.of();
-    }
 
-    private final class JdkStreamSocket implements StreamSocket {
+    private final class JdkStreamSocket extends ClientSockets.Stream {
         private final Socket socket = new Socket();
         private InputStream in;
         private OutputStream out;
@@ -152,10 +129,6 @@ public final class JdkSockets implements SocketService {
             }
         }
 
-        @Override
-        public <T> T getOption(SocketOption<T> option) {
-            throw new UnsupportedOperationException();
-        }
 
         @Override
         public InetSocketAddress localAddress() {
@@ -167,27 +140,9 @@ public final class JdkSockets implements SocketService {
             return (InetSocketAddress) socket.getRemoteSocketAddress();
         }
 
-        @Override
-        public void bind(InetSocketAddress local) {
-            throw new UnsupportedOperationException();
-        }
 
-        @Override
-        public void configureBlocking(boolean blocking) {
-            if (!blocking) {
-                throw new UnsupportedOperationException();
-            }
-        }
 
-        @Override
-        public boolean isBlocking() {
-            return true;
-        }
 
-        @Override
-        public void shutdown(Shutdown how) {
-            throw new UnsupportedOperationException();
-        }
 
         @Override
         public boolean isOpen() {
@@ -203,29 +158,9 @@ public final class JdkSockets implements SocketService {
             }
         }
 
-        @Override
-        public String protocol() {
-            return "tcp";
-        }
 
-        @Override
-        public CompletionStage<Integer> readAsync(ByteBuffer into) {
-            throw new UnsupportedOperationException();
-        }
 
-        @Override
-        public CompletionStage<Integer> writeAsync(ByteBuffer from) {
-            throw new UnsupportedOperationException();
-        }
 
-        @Override
-        public InputStream inputStream() {
-            throw new UnsupportedOperationException();
-        }
 
-        @Override
-        public OutputStream outputStream() {
-            throw new UnsupportedOperationException();
-        }
     }
 }

@@ -1,20 +1,11 @@
 package dev.strata.http.client;
 
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.SocketOption;
 import java.nio.ByteBuffer;
-import java.util.List;
-import java.util.concurrent.CompletionStage;
 
-import dev.strata.api.socket.DatagramSocket;
-import dev.strata.api.socket.ListeningSocket;
 import dev.strata.api.socket.NetSocketException;
 import dev.strata.api.socket.SocketError;
-import dev.strata.api.socket.SocketInfo;
-import dev.strata.api.socket.SocketSelector;
-import dev.strata.api.socket.SocketService;
 import dev.strata.api.socket.StreamSocket;
 import dev.strata.api.socket.StrataSocketOptions;
 import dev.strata.testsupport.FakeSockets;
@@ -25,7 +16,7 @@ import dev.strata.testsupport.FakeSockets.FakeStreamSocket;
  * client talks to the bundle's real {@code HttpServer} in-process: a connect to a port where
  * nothing listens is refused, reads block (up to SO_RCVTIMEO) on the fake's monitor.
  */
-public final class PeerSockets implements SocketService {
+public final class PeerSockets extends ClientSockets {
 
     private final FakeSockets fake;
 
@@ -38,27 +29,11 @@ public final class PeerSockets implements SocketService {
         return new PeerStreamSocket();
     }
 
-    @Override
-    public DatagramSocket openDatagram() {
-        throw new UnsupportedOperationException();
-    }
 
-    @Override
-    public ListeningSocket openListening() {
-        throw new UnsupportedOperationException();
-    }
 
-    @Override
-    public SocketSelector openSelector() {
-        throw new UnsupportedOperationException();
-    }
 
-    @Override
-    public List<SocketInfo> sockets() {
-        return List.of();
-    }
 
-    private final class PeerStreamSocket implements StreamSocket {
+    private final class PeerStreamSocket extends ClientSockets.Stream {
         private FakeStreamSocket peer;
         private InetSocketAddress remote;
         private int receiveTimeout;
@@ -124,10 +99,6 @@ public final class PeerSockets implements SocketService {
             }
         }
 
-        @Override
-        public <T> T getOption(SocketOption<T> option) {
-            throw new UnsupportedOperationException();
-        }
 
         @Override
         public InetSocketAddress localAddress() {
@@ -139,24 +110,9 @@ public final class PeerSockets implements SocketService {
             return remote;
         }
 
-        @Override
-        public void bind(InetSocketAddress local) {
-            throw new UnsupportedOperationException();
-        }
 
-        @Override
-        public void configureBlocking(boolean blocking) {
-        }
 
-        @Override
-        public boolean isBlocking() {
-            return true;
-        }
 
-        @Override
-        public void shutdown(Shutdown how) {
-            throw new UnsupportedOperationException();
-        }
 
         @Override
         public boolean isOpen() {
@@ -170,29 +126,9 @@ public final class PeerSockets implements SocketService {
             }
         }
 
-        @Override
-        public String protocol() {
-            return "tcp";
-        }
 
-        @Override
-        public CompletionStage<Integer> readAsync(ByteBuffer into) {
-            throw new UnsupportedOperationException();
-        }
 
-        @Override
-        public CompletionStage<Integer> writeAsync(ByteBuffer from) {
-            throw new UnsupportedOperationException();
-        }
 
-        @Override
-        public InputStream inputStream() {
-            throw new UnsupportedOperationException();
-        }
 
-        @Override
-        public OutputStream outputStream() {
-            throw new UnsupportedOperationException();
-        }
     }
 }
