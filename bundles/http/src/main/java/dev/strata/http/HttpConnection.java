@@ -360,7 +360,9 @@ final class HttpConnection {
         streaming = source;
         streamLeft = length;
         streamChunked = chunked;
-        ensure(HIGH_WATER);
+        // the body is pumped into the output buffer as it is (16 KiB unless a large response grew
+        // it): growing it per response would cost an allocation per request
+        ensure(CHUNK_OVERHEAD + 1);
         if (length == 0) {
             endStream();
         }
@@ -377,14 +379,15 @@ final class HttpConnection {
             int start = out.position();
             if (streamChunked) {
                 max = Math.min(max - CHUNK_OVERHEAD, MAX_CHUNK);
-                out.position(start + CHUNK_OVERHEAD - 2);
             }
             if (streamLeft >= 0) {
                 max = (int) Math.min(max, streamLeft);
             }
             if (max <= 0) {
-                out.position(start);
                 return;
+            }
+            if (streamChunked) {
+                out.position(start + CHUNK_OVERHEAD - 2); // the size is written once the read tells it
             }
             int n;
             int limit = out.limit();

@@ -211,7 +211,7 @@ public final class HttpServer implements StatisticsProvider {
                     if (attachment == LISTENER) {
                         accept();
                     } else {
-                        ((HttpConnection) attachment).serve(key.ready());
+                        serve((HttpConnection) attachment, key.ready());
                     }
                 }
                 long now = nanoClock.getAsLong();
@@ -229,6 +229,17 @@ public final class HttpServer implements StatisticsProvider {
                 }
                 pause(BACKOFF_MILLIS);
             }
+        }
+    }
+
+    /** Serves one connection; a failure of ours costs that connection, never the others. */
+    private void serve(HttpConnection connection, int ready) {
+        try {
+            connection.serve(ready);
+        } catch (RuntimeException e) {
+            counters.increment(HttpStatistic.Errors);
+            LOG.log(Level.WARNING, "HTTP connection from " + connection.socket().remoteAddress() + " failed; closed", e);
+            connection.close();
         }
     }
 

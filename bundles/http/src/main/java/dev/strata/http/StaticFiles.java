@@ -3,11 +3,9 @@ package dev.strata.http;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +17,7 @@ import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -39,6 +38,7 @@ import dev.strata.api.http.HttpResponse;
  * If-None-Match and If-Modified-Since (304);
  * <li>one byte range (RFC 9110 14): 206 with Content-Range, 416 when unsatisfiable, If-Range;
  * several ranges get the whole file (200), which RFC 9110 14.2 allows;
+ * <li>files served within the last second are served again without looking them up ({@link OpenFiles});
  * <li>bodies are streamed from the file ({@link HttpResponse#body(java.nio.channels.ReadableByteChannel, long)}):
  * a file of any size costs one buffer;
  * <li>a directory is its {@code index.html}, else a listing; without a trailing slash it is
@@ -67,8 +67,12 @@ public final class StaticFiles implements HttpHandler {
         boolean listDirectories() default true;
     }
 
+    /** Most files kept open (each one file descriptor). */
+    static final int OPEN_FILES = 256;
+
     private final Path root;
     private final boolean listDirectories;
+    private final OpenFiles open;
 
     @Activate
     public StaticFiles(BundleContext context, Config config) {
@@ -77,8 +81,14 @@ public final class StaticFiles implements HttpHandler {
 
     /** Serves {@code root}, for tests and embedding. */
     StaticFiles(Path root, boolean listDirectories) {
+        this(root, listDirectories, System::nanoTime);
+    }
+
+    /** As {@link #StaticFiles(Path, boolean)}, with the clock that ages the open files. */
+    StaticFiles(Path root, boolean listDirectories, java.util.function.LongSupplier nanoClock) {
         this.root = root.toAbsolutePath().normalize();
         this.listDirectories = listDirectories;
+        this.open = new OpenFiles(OPEN_FILES, nanoClock);
         if (!Files.isDirectory(this.root)) {
             LOG.log(Level.INFO, "HTTP static files: " + this.root + " is not a directory; nothing to serve until it is");
         }
@@ -93,6 +103,15 @@ public final class StaticFiles implements HttpHandler {
         return root;
     }
 
+    @Deactivate
+    void deactivate() {
+        open.clear();
+    }
+
+    int openFiles() {
+        return open.size();
+    }
+
     @Override
     public void handle(HttpRequest request, HttpResponse response) throws IOException {
         String method = request.method();
@@ -101,6 +120,11 @@ public final class StaticFiles implements HttpHandler {
             // RFC 9110 15.5.6: 405 names the methods allowed
             response.status(405).header("Allow", "GET, HEAD");
             response.body("Method Not Allowed\n", TEXT);
+            return;
+        }
+        OpenFiles.OpenFile cached = open.get(request.path());
+        if (cached != null) {
+            serveFile(request, response, cached, head);
             return;
         }
         Path file = locate(request.path());
@@ -139,16 +163,16 @@ public final class StaticFiles implements HttpHandler {
             notFound(response);
             return;
         }
-        serveFile(request, response, file, attributes, head);
+        serveFile(request, response,
+                open.open(request.path(), file, attributes, MediaTypes.of(file.getFileName().toString())), head);
     }
 
-    private void serveFile(HttpRequest request, HttpResponse response, Path file, BasicFileAttributes attributes,
-            boolean head) throws IOException {
-        long size = attributes.size();
-        long modified = attributes.lastModifiedTime().toMillis();
-        String etag = Validators.etag(size, attributes.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS));
+    private void serveFile(HttpRequest request, HttpResponse response, OpenFiles.OpenFile file, boolean head) {
+        long size = file.size;
+        long modified = file.modifiedMillis;
+        String etag = file.etag;
         response.header("ETag", etag);
-        response.header("Last-Modified", HttpDate.format(modified));
+        response.header("Last-Modified", file.lastModified);
         response.header("Accept-Ranges", "bytes");
         int precondition = Validators.evaluate(request, etag, modified);
         if (precondition != 0) {
@@ -156,8 +180,7 @@ public final class StaticFiles implements HttpHandler {
             response.status(precondition);
             return;
         }
-        String type = MediaTypes.of(file.getFileName().toString());
-        response.header("Content-Type", type);
+        response.header("Content-Type", file.contentType);
         long first = 0;
         long length = size;
         String range = request.header("Range");
@@ -175,15 +198,8 @@ public final class StaticFiles implements HttpHandler {
                 response.status(206).header("Content-Range", "bytes " + r[0] + "-" + r[1] + "/" + size);
             }
         }
-        FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
-        try {
-            channel.position(first);
-        } catch (IOException e) {
-            channel.close();
-            throw e;
-        }
-        // to HEAD the server sends the length GET would (RFC 9110 9.3.2) and closes the file unread
-        response.body(channel, length);
+        // to HEAD the server sends the length GET would (RFC 9110 9.3.2) and closes the reader unread
+        response.body(file.reader(first), length);
     }
 
     private static void notFound(HttpResponse response) {

@@ -197,4 +197,43 @@ class StaticFilesTest {
         assertEquals(HttpDate.INVALID, HttpDate.parse(null));
         assertEquals(MODIFIED_DATE, HttpDate.format(MODIFIED));
     }
+
+    @Test
+    void aFileServedWithinASecondIsServedAgainWithoutLookingAndAChangeIsSeenAfterIt() throws IOException {
+        java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
+        StaticFiles cached = new StaticFiles(www, true, now::get);
+        assertEquals("<p>hi</p>", Exchange.run(cached, "GET", "/page.html").body());
+        String etag = Exchange.run(cached, "GET", "/page.html").header("ETag");
+        Files.writeString(www.resolve("page.html"), "<p>changed</p>");
+        Files.setLastModifiedTime(www.resolve("page.html"), FileTime.fromMillis(MODIFIED + 5000));
+        assertEquals(etag, Exchange.run(cached, "GET", "/page.html").header("ETag"), "trusted for a second");
+        now.addAndGet(OpenFiles.VALID_NANOS + 1);
+        Exchange fresh = Exchange.run(cached, "GET", "/page.html");
+        assertEquals("<p>changed</p>", fresh.body());
+        assertFalse(etag.equals(fresh.header("ETag")));
+        Files.delete(www.resolve("page.html"));
+        now.addAndGet(OpenFiles.VALID_NANOS + 1);
+        assertEquals(404, Exchange.run(cached, "GET", "/page.html").status());
+        assertEquals(0, cached.openFiles(), "a removed file leaves the cache");
+    }
+
+    @Test
+    void aFileLeavingTheCacheStaysOpenForTheResponsesStillReadingIt() throws IOException {
+        OpenFiles open = new OpenFiles(1, () -> 0L);
+        Path a = www.resolve("data.bin");
+        OpenFiles.OpenFile first = open.open("/a", a, Files.readAttributes(a, java.nio.file.attribute.BasicFileAttributes.class), "x");
+        java.nio.channels.ReadableByteChannel reading = first.reader(50);
+        java.nio.channels.ReadableByteChannel unread = first.reader(0);
+        unread.close();
+        open.open("/b", a, Files.readAttributes(a, java.nio.file.attribute.BasicFileAttributes.class), "x");
+        assertEquals(1, open.size(), "the eldest left");
+        assertTrue(first.isOpen(), "a response still reads it");
+        java.nio.ByteBuffer dst = java.nio.ByteBuffer.allocate(100);
+        assertEquals(50, reading.read(dst));
+        assertEquals(50, dst.get(0));
+        reading.close();
+        assertFalse(first.isOpen(), "closed by its last reader");
+        open.clear();
+        assertEquals(0, open.size());
+    }
 }
