@@ -4,8 +4,9 @@ import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * Sends HTTP/1.1 requests over the stack's TCP and streams the responses' bodies. Thread-safe: any
- * number of threads may send at once, each exchange on its own connection (or one reused from an
- * earlier exchange to the same peer).
+ * number of threads may send at once, each call on a connection of its own, kept across the
+ * redirects of that call while the peer stays the same and leaves it open (RFC 9112 9.3), and
+ * closed when the call returns.
  *
  * <p>The exchange follows RFC 9112: the request carries {@code Host}, a {@code User-Agent}
  * unless the request sets one, {@code Accept: *}{@code /*} unless set, and {@code Content-Length}
