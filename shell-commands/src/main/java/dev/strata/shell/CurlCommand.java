@@ -34,13 +34,16 @@ import dev.strata.api.http.client.Response;
  * {@code curl [options] URL}: an HTTP/1.1 exchange over the stack through the {@link HttpClient}
  * service, with curl's options, output and error lines ({@code curl: (7) Failed to connect to
  * 198.18.0.1 port 80: Connection refused}). The body goes to the console, or to a file with
- * {@code -o}; {@code -v} traces the exchange on the error stream with curl's {@code * > <}
+ * {@code -o} (a relative name in the data directory, as {@code capture} does); {@code -v} traces the exchange on the error stream with curl's {@code * > <}
  * prefixes. A failure (curl's non-zero exit codes) fails the command, so {@code bin/client}
  * exits non-zero. There is no progress meter, so {@code -s} changes nothing but is accepted.
  */
 @Descriptor("transfer a URL over the stack's HTTP/1.1 client (curl)")
 @Component(service = CurlCommand.class, property = {"osgi.command.scope=net", "osgi.command.function=curl"})
 public class CurlCommand {
+
+    /** The distribution's data directory (bin/strata sets it), where a relative -o FILE goes. */
+    static final String DATA_PROPERTY = "strata.data";
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     volatile HttpClient client;
@@ -63,7 +66,7 @@ public class CurlCommand {
             throw CommandException.failed("curl: the HTTP client (bundle strata-http) is not running");
         }
         Request request = request(options, out, err);
-        Path file = options.output() == null ? null : Path.of(options.output()).toAbsolutePath();
+        Path file = options.output() == null ? null : outputFile(options.output());
         Sink sink = new Sink(options, out, file);
         Response response;
         try {
@@ -82,6 +85,13 @@ public class CurlCommand {
             // curl -f: no body, exit 22
             throw CommandException.failed("curl: (22) The requested URL returned error: " + response.status());
         }
+    }
+
+    /** A relative -o FILE is taken in the directory of {@value #DATA_PROPERTY} if set (as capture does), else the working directory. */
+    static Path outputFile(String name) {
+        Path path = Path.of(name);
+        String data = System.getProperty(DATA_PROPERTY);
+        return (path.isAbsolute() || data == null ? path : Path.of(data).resolve(path)).toAbsolutePath();
     }
 
     private static Request request(CurlOptions options, PrintStream out, PrintStream err) {

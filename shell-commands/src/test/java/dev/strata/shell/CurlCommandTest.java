@@ -114,6 +114,22 @@ class CurlCommandTest {
     }
 
     @Test
+    void relativeOutputFileGoesToTheDataDirectory(@TempDir Path dir) throws IOException {
+        String before = System.getProperty(CurlCommand.DATA_PROPERTY);
+        System.setProperty(CurlCommand.DATA_PROPERTY, dir.toString());
+        try {
+            run("-o", "saved.txt", "http://198.18.0.1/");
+            assertArrayEquals(client.body, Files.readAllBytes(dir.resolve("saved.txt")));
+        } finally {
+            if (before == null) {
+                System.clearProperty(CurlCommand.DATA_PROPERTY);
+            } else {
+                System.setProperty(CurlCommand.DATA_PROPERTY, before);
+            }
+        }
+    }
+
+    @Test
     void outputFileThatCannotBeCreatedIsCurlError23(@TempDir Path dir) {
         String message = failure("-o", dir.resolve("no/such/dir/x").toString(), "http://198.18.0.1/");
         assertTrue(message.startsWith("curl: (23) Failure writing output to destination: cannot open "), message);
