@@ -18,16 +18,19 @@ import dev.strata.api.buffer.PacketBuffer;
  * <p>The ring is allocated when the first byte arrives and dropped whenever a resize finds the
  * buffer empty: a connection that has carried nothing, or idles with nothing to read, holds
  * {@link #capacity()} as a number only (10,000 idle connections would otherwise hold 1.3 GB of
- * empty rings).
+ * empty rings). It starts at {@link #MIN_RING} bytes and doubles as the bytes held need, up to the
+ * capacity: a connection carrying a request of a few hundred bytes allocates 4 KiB, not 128 KiB.
  */
 final class ReceiveBuffer {
 
     /** Out-of-order ranges kept at most (Linux bounds its queue by memory; this by count). */
     static final int MAX_RANGES = 16;
+    /** The size of a ring when first allocated. */
+    static final int MIN_RING = 4096;
 
     private static final byte[] UNALLOCATED = new byte[0];
 
-    /** The bytes, {@link #capacity} long once allocated; {@link #UNALLOCATED} while nothing is held. */
+    /** The bytes, at most {@link #capacity} long; {@link #UNALLOCATED} while nothing is held. */
     byte[] ring = UNALLOCATED;
     private int capacity;
     /** Stream position of the next byte the application reads. */
@@ -57,15 +60,39 @@ final class ReceiveBuffer {
      * map to index position % capacity). Never smaller than what is held.
      */
     void resize(int capacity) {
-        long high = rangeCount > 0 ? rangeEnd[rangeCount - 1] : inOrderEnd;
-        int held = (int) (high - readPosition);
+        int held = held();
         if (held == 0) {
             // nothing to move: the new ring comes with the next byte
             ring = UNALLOCATED;
             this.capacity = capacity;
             return;
         }
-        byte[] next = new byte[Math.max(capacity, held)];
+        this.capacity = Math.max(capacity, held);
+        relayout(Math.max(held, Math.min(ring.length, this.capacity)));
+    }
+
+    /** Bytes from the first unread one to the end of the highest out-of-order range. */
+    private int held() {
+        long high = rangeCount > 0 ? rangeEnd[rangeCount - 1] : inOrderEnd;
+        return (int) (high - readPosition);
+    }
+
+    /**
+     * The size of a ring of {@code current} bytes that must hold {@code need}: doubled (from
+     * {@link #MIN_RING}) until it does, never above {@code capacity} (need never is).
+     */
+    static int ringSize(int current, int need, int capacity) {
+        int size = Math.max(current, MIN_RING);
+        while (size < need) {
+            size = size > Integer.MAX_VALUE / 2 ? Integer.MAX_VALUE - 8 : size * 2;
+        }
+        return Math.min(size, Math.max(capacity, need));
+    }
+
+    /** Moves every held byte to its place in a new ring of {@code size} bytes (index = position % size). */
+    private void relayout(int size) {
+        long high = readPosition + held();
+        byte[] next = new byte[size];
         for (long p = readPosition; p < high;) {
             int from = (int) (p % ring.length);
             int to = (int) (p % next.length);
@@ -74,7 +101,6 @@ final class ReceiveBuffer {
             p += n;
         }
         ring = next;
-        this.capacity = next.length;
     }
 
     int capacity() {
@@ -108,6 +134,10 @@ final class ReceiveBuffer {
         long end = Math.min(inOrderEnd + offset + count, readPosition + capacity);
         if (end <= start) {
             return 0;
+        }
+        if (end - readPosition > ring.length) {
+            // grow before the ranges change: the bytes held so far move to the larger ring
+            relayout(ringSize(ring.length, (int) (end - readPosition), capacity));
         }
         if (start > inOrderEnd && !insertRange(start, end)) {
             return -1;
@@ -198,9 +228,6 @@ final class ReceiveBuffer {
     }
 
     private void copyIn(long position, PacketBuffer from, int index, int count) {
-        if (ring.length != capacity) {
-            ring = new byte[capacity]; // the first byte since the ring was dropped: nothing is held
-        }
         int at = (int) (position % ring.length);
         int first = Math.min(count, ring.length - at);
         from.getBytes(index, ring, at, first);

@@ -8,13 +8,15 @@ import dev.strata.api.buffer.PacketBuffer;
  * The send buffer: bytes the application wrote, from SND.UNA on (sent and unacknowledged,
  * then not yet sent), in a ring over a byte array (SO_SNDBUF; resized by {@link BufferTuning} when automatic). Plain data,
  * part of the {@link Tcb}. The ring is allocated by the first write and dropped whenever a
- * resize finds the buffer empty, so an idle connection holds none (see {@link ReceiveBuffer}).
+ * resize finds the buffer empty, so an idle connection holds none (see {@link ReceiveBuffer}); it
+ * starts at {@link ReceiveBuffer#MIN_RING} bytes and doubles as the bytes held need, up to the
+ * capacity, so that a request-response connection never pays for a bulk transfer's ring.
  */
 final class SendBuffer {
 
     private static final byte[] UNALLOCATED = new byte[0];
 
-    /** The bytes, {@link #capacity} long once allocated; {@link #UNALLOCATED} while nothing is held. */
+    /** The bytes, at most {@link #capacity} long; {@link #UNALLOCATED} while nothing is held. */
     byte[] ring = UNALLOCATED;
     private int capacity;
     /** Index in {@link #ring} of the byte at SND.UNA. */
@@ -34,13 +36,18 @@ final class SendBuffer {
             this.capacity = capacity;
             return;
         }
-        byte[] next = new byte[Math.max(capacity, length)];
+        this.capacity = Math.max(capacity, length);
+        relayout(Math.max(length, Math.min(ring.length, this.capacity)));
+    }
+
+    /** A new ring of {@code size} bytes (at least {@link #length}), the bytes moved to its front. */
+    private void relayout(int size) {
+        byte[] next = new byte[size];
         int first = Math.min(length, ring.length - head);
         System.arraycopy(ring, head, next, 0, first);
         System.arraycopy(ring, 0, next, first, length - first);
         ring = next;
         head = 0;
-        this.capacity = next.length;
     }
 
     int capacity() {
@@ -62,9 +69,8 @@ final class SendBuffer {
         if (n == 0) {
             return 0;
         }
-        if (ring.length != capacity) {
-            ring = new byte[capacity]; // the first write since the ring was dropped: nothing is held
-            head = 0;
+        if (length + n > ring.length) {
+            relayout(ReceiveBuffer.ringSize(ring.length, length + n, capacity));
         }
         int tail = (head + length) % ring.length;
         int first = Math.min(n, ring.length - tail);

@@ -44,6 +44,42 @@ class BuffersTest {
         return StandardCharsets.US_ASCII.decode(into).toString();
     }
 
+    /** A request of a few hundred bytes must not cost a 128 KiB ring per connection (HTTP without keep-alive). */
+    @Test
+    void ringsStartSmallAndDoubleAsTheBytesHeldNeedKeepingEveryByteInPlace() {
+        ReceiveBuffer r = new ReceiveBuffer(131_072);
+        assertEquals(5, store(r, 0, "hello"));
+        assertEquals(ReceiveBuffer.MIN_RING, r.ring.length);
+        String x = "x".repeat(1500);
+        String y = "y".repeat(1500);
+        assertEquals(0, store(r, 5, x));
+        assertEquals(ReceiveBuffer.MIN_RING, r.ring.length);
+        // out of order beyond the small ring: it grows, and the bytes held keep their places
+        assertEquals(0, store(r, 3000, y));
+        assertEquals(8192, r.ring.length);
+        assertEquals(1505, store(r, 0, "12345"), "the gap fills and the first range joins");
+        assertEquals("hello12345" + x.substring(0, 1024 - 10), readAll(r));
+        assertEquals(1510 - 1024, r.readable());
+        assertEquals(1, r.rangeCount, "the second range waits for its gap");
+        assertEquals(131_072, r.window() + r.readable(), "the window offered is the capacity, not the ring");
+        assertEquals(131_072, ReceiveBuffer.ringSize(65_536, 100_000, 131_072));
+        assertEquals(1000, ReceiveBuffer.ringSize(0, 10, 1000), "never above the capacity");
+
+        SendBuffer s = new SendBuffer(65_536);
+        assertEquals(3, s.write(ByteBuffer.wrap(ascii("abc"))));
+        assertEquals(ReceiveBuffer.MIN_RING, s.ring.length);
+        s.acknowledge(2); // head moves: the growth must unwrap the ring
+        byte[] more = new byte[6000];
+        java.util.Arrays.fill(more, (byte) 'm');
+        assertEquals(6000, s.write(ByteBuffer.wrap(more)));
+        assertEquals(8192, s.ring.length);
+        PacketBuffer b = pool.allocate();
+        int at = b.append(4);
+        s.copyOut(0, 4, b, at);
+        assertArrayEquals(ascii("cmmm"), b.toByteArray());
+        b.release();
+    }
+
     /** 10,000 idle connections must not hold 10,000 empty rings (issue 4: under 512 MB of heap). */
     @Test
     void ringsAreAllocatedByTheFirstByteAndDroppedByAResizeOfAnEmptyBuffer() {
