@@ -71,17 +71,7 @@ public class HttpBenchIT {
         Prerequisites.kernel();
         Path work = Path.of(System.getProperty("strata.it.dir", "target/it")).resolve("http-bench").toAbsolutePath();
         Files.createDirectories(work);
-        strata = HttpOnTap.start(work, "sh-hbench-", TAP, STACK, KERNEL, www -> {
-            StringBuilder text = new StringBuilder();
-            while (text.length() < 1024) {
-                text.append("Strata serves this file from www/ over its own TCP.\n");
-            }
-            try {
-                Files.writeString(www.resolve(SMALL), text.substring(0, 1024), StandardCharsets.US_ASCII);
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        });
+        strata = HttpOnTap.start(work, "sh-hbench-", TAP, STACK, KERNEL, www -> HttpOnTap.writeTextFile(www.resolve(SMALL), 1024));
         Path jdkRoot = work.resolve("jdk-www");
         Files.createDirectories(jdkRoot);
         Files.copy(strata.www().resolve(SMALL), jdkRoot.resolve(SMALL), java.nio.file.StandardCopyOption.REPLACE_EXISTING);

@@ -65,15 +65,7 @@ public class HttpRealPeerIT {
         Files.createDirectories(work);
         http = HttpOnTap.start(work, "sh-http-", TAP, STACK, KERNEL, www -> {
             bigSha256 = HttpOnTap.writeRandomFile(www.resolve(BIG), BIG_BYTES, 5);
-            StringBuilder text = new StringBuilder();
-            while (text.length() < 1024) {
-                text.append("Strata serves this file from www/ over its own TCP.\n");
-            }
-            try {
-                Files.writeString(www.resolve(SMALL), text.substring(0, 1024), StandardCharsets.US_ASCII);
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
+            HttpOnTap.writeTextFile(www.resolve(SMALL), 1024);
         });
     }
 

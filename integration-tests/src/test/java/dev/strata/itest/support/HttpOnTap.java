@@ -5,6 +5,7 @@ import static org.junit.Assert.assertEquals;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -143,6 +144,19 @@ public final class HttpOnTap implements AutoCloseable {
             throw new UncheckedIOException(e);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** Writes {@code bytes} of ASCII text, a sentence repeated, to {@code file}. */
+    public static void writeTextFile(Path file, int bytes) {
+        StringBuilder text = new StringBuilder();
+        while (text.length() < bytes) {
+            text.append("Strata serves this file from www/ over its own TCP.\n");
+        }
+        try {
+            Files.writeString(file, text.substring(0, bytes), StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
