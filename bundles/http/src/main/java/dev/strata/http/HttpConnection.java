@@ -63,8 +63,8 @@ final class HttpConnection {
     private final StreamSocket socket;
     private final RequestParser parser;
     private final ResponseWriter writer = new ResponseWriter();
-    private final ByteBuffer in = ByteBuffer.allocate(INPUT_SIZE);
-    private ByteBuffer out = ByteBuffer.allocate(INPUT_SIZE);
+    private final ByteBuffer in;
+    private ByteBuffer out;
     private ByteBuffer body = EMPTY;
     private final Request request = new Request();
     private final Response response = new Response();
@@ -90,7 +90,9 @@ final class HttpConnection {
     HttpConnection(HttpServer server, StreamSocket socket, HttpLimits limits) {
         this.server = server;
         this.socket = socket;
-        this.parser = new RequestParser(limits);
+        this.parser = server.pool().parser(limits);
+        this.in = server.pool().buffer();
+        this.out = server.pool().buffer();
         this.lastActivity = server.nanoTime();
     }
 
@@ -539,7 +541,7 @@ final class HttpConnection {
             return;
         }
         if (out.capacity() > 4 * INPUT_SIZE) {
-            out = ByteBuffer.allocate(INPUT_SIZE); // let a large response's buffer go
+            out = server.pool().buffer(); // let a large response's buffer go
         }
         if (closeAfterWrite && !lingering) {
             startLinger();
@@ -641,6 +643,9 @@ final class HttpConnection {
             key.cancel();
         }
         socket.close();
+        if (Thread.currentThread() == server.thread()) {
+            server.pool().recycle(parser, in, out); // the pool is the server thread's alone
+        }
         server.closed(this);
     }
 

@@ -124,6 +124,7 @@ public final class HttpServer implements StatisticsProvider {
 
     private final Counters<HttpStatistic> counters = new Counters<>("HTTP", HttpStatistic.class);
     private final HandlerRegistry registry = new HandlerRegistry();
+    private final ConnectionPool pool = new ConnectionPool();
     private final SocketService sockets;
     private final SocketSelector selector;
     private final Settings settings;
@@ -385,6 +386,10 @@ public final class HttpServer implements StatisticsProvider {
 
     long currentTimeMillis() {
         return wallClock.getAsLong();
+    }
+
+    ConnectionPool pool() {
+        return pool;
     }
 
     Counters<HttpStatistic> statistics() {

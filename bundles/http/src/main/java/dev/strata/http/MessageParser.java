@@ -100,7 +100,12 @@ public abstract class MessageParser {
     }
 
     /** Forget the message just parsed, ready for the next one on the same connection. */
-    public void reset() {
+    /** The limits this parser enforces. */
+    public HttpLimits limits() {
+        return limits;
+    }
+
+        public void reset() {
         state = State.START_LINE;
         headLength = lineStart = emptyLines = sectionBytes = fieldCount = trailerStart = startLineEnd = 0;
         error = null;

@@ -359,6 +359,20 @@ class HttpServerTest {
     }
 
     @Test
+    void aClosedConnectionsBuffersAndParserServeTheNextOne() throws Exception {
+        start();
+        server.addHandler(hello("p"), Map.of(HttpHandler.PATH, "/"));
+        for (int i = 0; i < 3; i++) {
+            Reader r = new Reader(connect());
+            r.peer.peerWrite(ascii("GET /" + i + " HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n"));
+            assertTrue(r.closed().endsWith("p GET /" + i + " null"));
+            r.peer.peerShutdown();
+            eventually(() -> server.connectionCount() == 0, "the connection closed");
+            assertEquals(2, server.pool().buffersKept(), "its input and output buffers are kept for the next");
+        }
+    }
+
+    @Test
     void aboveMaxConnectionsNewOnesWaitInTheAcceptQueueUntilOneCloses() throws Exception {
         server = new HttpServer(sockets, new HttpServer.Settings(new InetSocketAddress("0.0.0.0", PORT),
                 HttpLimits.DEFAULT, 60_000, 2), nanos::get, System::currentTimeMillis);
