@@ -28,6 +28,9 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 
 import dev.strata.api.http.HttpHandler;
+import dev.strata.api.http.client.BodySink;
+import dev.strata.api.http.client.HttpClient;
+import dev.strata.api.http.client.Request;
 import dev.strata.api.socket.NetSocketException;
 import dev.strata.api.socket.SocketError;
 import dev.strata.api.socket.SocketService;
@@ -39,8 +42,10 @@ import dev.strata.itest.support.TrackedServices;
  * The HTTP bundle's whiteboard inside Felix over the stack's own TCP (issue 5): a handler
  * registered as a service from this bundle is fetched through a stack socket on
  * 127.0.0.1:80 at once, two pipelined requests on one connection are answered in order, and
- * after the service is unregistered the same URL is 404 (the status page at {@code /} answers it);
- * the status page at {@code /} shows the {@code lo} interface as HTML and as JSON.
+ * after the service is unregistered the same URL is 404 (from the static files, which hold {@code /});
+ * the status page at {@code /} shows the {@code lo} interface as HTML and as JSON; a handler
+ * streaming 3 MB of unknown length (chunked) is fetched whole by the stack's own
+ * {@link HttpClient} service; an exact-path handler wins over a prefix at its path only.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -120,6 +125,78 @@ public class HttpPaxIT {
         assertEquals(404, fetch("/nothing-here").get(0).status());
     }
 
+    @Test
+    public void e_aStreamedBodyOfUnknownLengthArrivesWholeThroughTheStacksHttpClient() throws Exception {
+        byte[] data = new byte[3 * 1024 * 1024];
+        new java.util.Random(5).nextBytes(data);
+        Dictionary<String, Object> properties = new Hashtable<>();
+        properties.put(HttpHandler.PATH, "/stream");
+        // a source that gives at most 10,000 bytes per read, as a generator would
+        registration = context.registerService(HttpHandler.class, (request, response) -> response.body(
+                new java.nio.channels.ReadableByteChannel() {
+                    private int at;
+                    private boolean open = true;
+
+                    @Override
+                    public int read(ByteBuffer dst) {
+                        if (at == data.length) {
+                            return -1;
+                        }
+                        int n = Math.min(Math.min(10_000, dst.remaining()), data.length - at);
+                        dst.put(data, at, n);
+                        at += n;
+                        return n;
+                    }
+
+                    @Override
+                    public boolean isOpen() {
+                        return open;
+                    }
+
+                    @Override
+                    public void close() {
+                        open = false;
+                    }
+                }, -1), properties);
+        HttpClient client = services.await(context, HttpClient.class);
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        dev.strata.api.http.client.Response response = null;
+        long deadline = System.currentTimeMillis() + WAIT_MS;
+        while (response == null) {
+            try {
+                response = client.send(Request.builder(java.net.URI.create("http://127.0.0.1/stream"))
+                        .timeout(java.time.Duration.ofSeconds(20)).build(), BodySink.to(body));
+            } catch (dev.strata.api.http.client.HttpClientException e) {
+                if (System.currentTimeMillis() > deadline) {
+                    throw e; // the server not yet listening is refused; anything else for 10 s fails
+                }
+                body.reset();
+                Thread.sleep(100);
+            }
+        }
+        assertEquals(200, response.status());
+        assertEquals("chunked", response.headers().first("Transfer-Encoding").orElse(""));
+        assertEquals(data.length, response.bodyLength());
+        assertTrue("the 3 MB arrive intact", java.util.Arrays.equals(data, body.toByteArray()));
+    }
+
+    @Test
+    public void f_anExactPathHandlerWinsAtItsPathOnly() throws Exception {
+        registerHello();
+        Dictionary<String, Object> properties = new Hashtable<>();
+        properties.put(HttpHandler.PATH, "/hello/exact");
+        properties.put(HttpHandler.MATCH, HttpHandler.EXACT);
+        ServiceRegistration<HttpHandler> exact = context.registerService(HttpHandler.class,
+                (request, response) -> response.body("exact", "text/plain"), properties);
+        try {
+            java.util.List<Response> responses = fetch("/hello/exact", "/hello/exact/below");
+            assertEquals(new Response(200, "exact"), responses.get(0));
+            assertEquals(new Response(200, "hello GET /hello/exact/below"), responses.get(1));
+        } finally {
+            exact.unregister();
+        }
+    }
+
     /** Sends {@code request} as is to 127.0.0.1:80 and returns everything the server sent, as text. */
     private String exchange(String request) throws Exception {
         StreamSocket socket = connect();
@@ -167,22 +244,7 @@ public class HttpPaxIT {
      * Connects again while the server is not yet listening (refused) for up to {@link #WAIT_MS}.
      */
     private java.util.List<Response> fetch(String... paths) throws Exception {
-        SocketService sockets = services.await(context, SocketService.class);
-        long deadline = System.currentTimeMillis() + WAIT_MS;
-        StreamSocket socket;
-        while (true) {
-            socket = sockets.openStream();
-            try {
-                socket.connect(new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), 80), 5000);
-                break;
-            } catch (NetSocketException e) {
-                socket.close();
-                if (e.error() != SocketError.ECONNREFUSED || System.currentTimeMillis() > deadline) {
-                    throw e;
-                }
-                Thread.sleep(100);
-            }
-        }
+        StreamSocket socket = connect();
         try {
             socket.setOption(StrataSocketOptions.SO_RCVTIMEO, (int) WAIT_MS);
             StringBuilder requests = new StringBuilder();
