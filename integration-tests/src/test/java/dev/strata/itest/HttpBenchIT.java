@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
@@ -72,6 +74,11 @@ public class HttpBenchIT {
         Path work = Path.of(System.getProperty("strata.it.dir", "target/it")).resolve("http-bench").toAbsolutePath();
         Files.createDirectories(work);
         strata = HttpOnTap.start(work, "sh-hbench-", TAP, STACK, KERNEL, www -> HttpOnTap.writeTextFile(www.resolve(SMALL), 1024));
+        // Both wrk namespaces reuse their TIME_WAIT ports for new connections: wrk closes first in
+        // about half of the Connection: close exchanges with Strata, and 10 s at several thousand
+        // connections a second fill the 28,232 ephemeral ports with TIME_WAIT otherwise, after
+        // which connect() itself stalls wrk (runs collapsed to 230-390 requests/s that way).
+        strata.exec(10, "sysctl", "-w", "net.ipv4.tcp_tw_reuse=1").orFail();
         Path jdkRoot = work.resolve("jdk-www");
         Files.createDirectories(jdkRoot);
         Files.copy(strata.www().resolve(SMALL), jdkRoot.resolve(SMALL), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
@@ -85,6 +92,7 @@ public class HttpBenchIT {
         for (NetNs ns : new NetNs[] {jdkServerNs, jdkClientNs}) {
             ns.exec(10, "ip", "link", "set", "lo", "up").orFail();
         }
+        jdkClientNs.exec(10, "sysctl", "-w", "net.ipv4.tcp_tw_reuse=1").orFail();
         jdkServerNs.exec(10, "ip", "link", "set", "shv10s", "up").orFail();
         jdkClientNs.exec(10, "ip", "link", "set", "shv10c", "up").orFail();
 
@@ -150,6 +158,17 @@ public class HttpBenchIT {
                 + "| run | keep-alive | `Connection: close` | keep-alive CPU s per 100k requests, Strata / JDK"
                 + " | close CPU s per 100k requests, Strata / JDK | load average before |\n| --- | --- | --- | --- | --- | --- |\n"
                 + String.join("\n", rows));
+        // the evidence of stalled connects: SYNs the client had to send again (after 1 s) and the
+        // stack's TCP counters (OutOfWindow, ChallengeAcks, TCPTimeWaitReused)
+        System.out.println("HttpBenchIT: SYN retransmissions, Strata's client / the JDK's client: "
+                + synRetransmissions(strata.netns()) + " / " + synRetransmissions(jdkClientNs) + "\nHttpBenchIT: Strata's stats:\n"
+                + strata.strata().client("stats").output.replaceAll("(?m)^.*: 0\\s*$\\n?", ""));
+    }
+
+    private static String synRetransmissions(NetNs ns) {
+        Exec.Result nstat = ns.exec(10, "nstat", "-az", "TcpExtTCPSynRetrans");
+        Matcher m = Pattern.compile("TcpExtTCPSynRetrans\\s+(\\d+)").matcher(nstat.output);
+        return m.find() ? m.group(1) : "? (" + nstat.output.trim() + ")";
     }
 
     private static double ratio(Measure strataSide, Measure jdkSide) {
