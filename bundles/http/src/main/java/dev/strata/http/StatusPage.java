@@ -2,6 +2,7 @@ package dev.strata.http;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 
@@ -19,6 +20,7 @@ import dev.strata.api.http.HttpRequest;
 import dev.strata.api.http.HttpResponse;
 import dev.strata.api.ipv4.RoutingTable;
 import dev.strata.api.netif.InterfaceManager;
+import dev.strata.api.socket.SocketInfo;
 import dev.strata.api.socket.SocketService;
 
 /**
@@ -108,8 +110,18 @@ public final class StatusPage implements HttpHandler {
         return new StatusReport(
                 StatusReport.rows(nifs == null ? null : nifs.interfaces(), StatusReport.InterfaceRow::of),
                 StatusReport.rows(table == null ? null : table.routes(), StatusReport.RouteRow::of),
-                StatusReport.rows(socketService == null ? null : socketService.sockets(), StatusReport.SocketRow::of),
+                StatusReport.rows(socketService == null ? null : sorted(socketService.sockets()), StatusReport.SocketRow::of),
                 bundles);
+    }
+
+    /** Sockets as netstat would group them: by protocol, local port, remote address and port. */
+    private static List<SocketInfo> sorted(List<SocketInfo> sockets) {
+        List<SocketInfo> copy = new ArrayList<>(sockets);
+        copy.sort(Comparator.comparing(SocketInfo::protocol)
+                .thenComparingInt(SocketInfo::localPort)
+                .thenComparingLong(i -> Integer.toUnsignedLong(i.remoteAddress()))
+                .thenComparingInt(SocketInfo::remotePort));
+        return copy;
     }
 
     /**

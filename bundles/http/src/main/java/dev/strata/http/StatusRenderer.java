@@ -63,6 +63,9 @@ final class StatusRenderer {
             new Column<>("Version", "version", BundleRow::version),
             new Column<>("State", "state", BundleRow::state)));
 
+    /** Sockets listed at most in HTML (the JSON lists all): a page stays readable under load. */
+    static final int MAX_SOCKET_ROWS = 500;
+
     private StatusRenderer() {
     }
 
@@ -73,13 +76,47 @@ final class StatusRenderer {
         out.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
                 .append("<title>Strata status</title>\n<style>\n")
                 .append("body{font-family:sans-serif;margin:1em}table{border-collapse:collapse;margin-bottom:1.5em}")
-                .append("th,td{border:1px solid #999;padding:2px 6px;text-align:left}th{background:#eee}\n")
+                .append("th,td{border:1px solid #999;padding:2px 6px;text-align:left}th{background:#eee}")
+                .append("td.n{text-align:right;font-variant-numeric:tabular-nums}\n")
                 .append("</style>\n</head>\n<body>\n<h1>Strata status</h1>\n");
         table(out, INTERFACES, report.interfaces());
         table(out, ROUTES, report.routes());
-        table(out, SOCKETS, report.sockets());
+        socketTable(out, report.sockets());
         table(out, BUNDLES, report.bundles());
         return out.append("</body>\n</html>\n").toString();
+    }
+
+    /**
+     * The sockets without those in TIME_WAIT (closed connections waiting out 2 MSL, thousands of
+     * them after a burst of short connections), and at most {@link #MAX_SOCKET_ROWS}; a line says
+     * what was left out.
+     */
+    private static void socketTable(StringBuilder out, List<SocketRow> sockets) {
+        if (sockets == null) {
+            table(out, SOCKETS, null);
+            return;
+        }
+        List<SocketRow> shown = new java.util.ArrayList<>();
+        int timeWait = 0;
+        for (SocketRow row : sockets) {
+            if ("TIME_WAIT".equals(row.state())) {
+                timeWait++;
+            } else if (shown.size() < MAX_SOCKET_ROWS) {
+                shown.add(row);
+            }
+        }
+        table(out, SOCKETS, shown);
+        int more = sockets.size() - timeWait - shown.size();
+        if (timeWait > 0 || more > 0) {
+            out.append("<p id=\"sockets-omitted\">Not listed: ");
+            if (more > 0) {
+                out.append(more).append(" more socket").append(more == 1 ? "" : "s").append(timeWait > 0 ? ", " : "");
+            }
+            if (timeWait > 0) {
+                out.append(timeWait).append(" in TIME_WAIT");
+            }
+            out.append(" (the JSON lists every socket).</p>\n");
+        }
     }
 
     private static <T> void table(StringBuilder out, Section<T> section, List<T> rows) {
@@ -96,8 +133,9 @@ final class StatusRenderer {
         for (T row : rows) {
             out.append("<tr>");
             for (Column<T> column : section.columns()) {
-                out.append("<td>");
-                escapeHtml(out, String.valueOf(column.value().apply(row)));
+                Object value = column.value().apply(row);
+                out.append(value instanceof Number ? "<td class=\"n\">" : "<td>");
+                escapeHtml(out, String.valueOf(value));
                 out.append("</td>");
             }
             out.append("</tr>\n");

@@ -53,14 +53,36 @@ class StatusPageTest {
         assertTrue(html.contains("<table id=\"routes\">"));
         assertTrue(html.contains("<table id=\"sockets\">"));
         assertTrue(html.contains("<table id=\"bundles\">"));
-        assertTrue(html.contains("<tr><td>lo</td><td>02:00:00:00:00:01</td><td>127.0.0.1</td><td>8</td>"
-                + "<td>65536</td><td>UP</td><td>1</td><td>2</td><td>3</td><td>4</td><td>5</td><td>6</td>"
-                + "<td>7</td><td>8</td></tr>"), html);
+        assertTrue(html.contains("<tr><td>lo</td><td>02:00:00:00:00:01</td><td>127.0.0.1</td><td class=\"n\">8</td>"
+                + "<td class=\"n\">65536</td><td>UP</td><td class=\"n\">1</td><td class=\"n\">2</td>"
+                + "<td class=\"n\">3</td><td class=\"n\">4</td><td class=\"n\">5</td><td class=\"n\">6</td>"
+                + "<td class=\"n\">7</td><td class=\"n\">8</td></tr>"), html);
         assertTrue(html.trim().endsWith("</html>"));
         // every element opened is closed
         for (String tag : List.of("html", "head", "body", "table", "thead", "tbody", "tr", "td", "th", "h2", "title")) {
             assertEquals(count(html, "<" + tag + ">") + count(html, "<" + tag + " "), count(html, "</" + tag + ">"), tag);
         }
+    }
+
+    @Test
+    void listsNoSocketInTimeWaitAndAtMostFiveHundredInHtmlButAllInJson() {
+        List<SocketRow> sockets = new ArrayList<>();
+        sockets.add(new SocketRow("tcp", "0.0.0.0:80", "0.0.0.0:*", "LISTEN", 0, 0, "http"));
+        for (int i = 0; i < 700; i++) {
+            sockets.add(new SocketRow("tcp", "198.18.0.2:80", "198.18.0.1:" + (10000 + i),
+                    i < 100 ? "ESTABLISHED" : "TIME_WAIT", 0, 0, "-"));
+        }
+        for (int i = 0; i < 500; i++) {
+            sockets.add(new SocketRow("udp", "0.0.0.0:" + (20000 + i), "0.0.0.0:*", "", 0, 0, "x"));
+        }
+        StatusReport report = new StatusReport(List.of(), List.of(), sockets, List.of());
+        String html = StatusRenderer.html(report);
+        assertEquals(StatusRenderer.MAX_SOCKET_ROWS, count(html, "<tr><td>tcp</td>") + count(html, "<tr><td>udp</td>"));
+        assertEquals(0, count(html, "TIME_WAIT</td>"));
+        assertTrue(html.contains("<p id=\"sockets-omitted\">Not listed: 101 more sockets, 600 in TIME_WAIT (the JSON lists every socket).</p>"),
+                html.substring(html.indexOf("<h2>Sockets")).substring(0, 200));
+        assertTrue(html.contains("<td class=\"n\">0</td>"), "numbers align right");
+        assertEquals(1201, ((List<?>) ((Map<?, ?>) Json.parse(StatusRenderer.json(report))).get("sockets")).size());
     }
 
     @Test
