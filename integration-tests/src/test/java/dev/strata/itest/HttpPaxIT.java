@@ -45,7 +45,8 @@ import dev.strata.itest.support.TrackedServices;
  * after the service is unregistered the same URL is 404 (from the static files, which hold {@code /});
  * the status page at {@code /} shows the {@code lo} interface as HTML and as JSON; a handler
  * streaming 3 MB of unknown length (chunked) is fetched whole by the stack's own
- * {@link HttpClient} service; an exact-path handler wins over a prefix at its path only.
+ * {@link HttpClient} service; an exact-path handler wins over a prefix at its path only; a
+ * handler registered as blocking runs on a worker thread.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -195,6 +196,20 @@ public class HttpPaxIT {
         } finally {
             exact.unregister();
         }
+    }
+
+    @Test
+    public void g_aBlockingHandlerRunsOnAWorkerThread() throws Exception {
+        Dictionary<String, Object> properties = new Hashtable<>();
+        properties.put(HttpHandler.PATH, "/blocking");
+        properties.put(HttpHandler.BLOCKING, Boolean.TRUE);
+        registration = context.registerService(HttpHandler.class, (request, response) -> {
+            Thread.sleep(50); // a handler that blocks, as a database call would
+            response.body(Thread.currentThread().getName(), "text/plain");
+        }, properties);
+        Response response = fetch("/blocking").get(0);
+        assertEquals(200, response.status());
+        assertTrue(response.body(), response.body().startsWith("strata-http-worker-"));
     }
 
     /** Sends {@code request} as is to 127.0.0.1:80 and returns everything the server sent, as text. */

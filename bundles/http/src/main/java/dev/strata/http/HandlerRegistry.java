@@ -18,7 +18,7 @@ final class HandlerRegistry {
      * A handler under its prefix (or exact path); {@code order} breaks ties between equal paths
      * (first registered wins).
      */
-    record Entry(String prefix, boolean exact, HttpHandler handler, long order) {
+    record Entry(String prefix, boolean exact, boolean blocking, HttpHandler handler, long order) {
         boolean covers(String path) {
             return exact ? path.equals(prefix) : matches(prefix, path);
         }
@@ -37,11 +37,16 @@ final class HandlerRegistry {
      * @return false when the prefix is not an absolute path (it does not start with '/')
      */
     synchronized boolean add(String prefix, boolean exact, HttpHandler handler) {
+        return add(prefix, exact, false, handler);
+    }
+
+    /** As {@link #add(String, boolean, HttpHandler)}; a {@code blocking} handler runs on a worker thread. */
+    synchronized boolean add(String prefix, boolean exact, boolean blocking, HttpHandler handler) {
         if (prefix == null || !prefix.startsWith("/")) {
             return false;
         }
         Entry[] copy = Arrays.copyOf(entries, entries.length + 1);
-        copy[copy.length - 1] = new Entry(prefix, exact, handler, registrations++);
+        copy[copy.length - 1] = new Entry(prefix, exact, blocking, handler, registrations++);
         Arrays.sort(copy, LONGEST_FIRST);
         entries = copy;
         return true;
@@ -54,9 +59,15 @@ final class HandlerRegistry {
 
     /** The handler registered at exactly {@code path}, else the one of the longest prefix matching it, or null. */
     HttpHandler find(String path) {
+        Entry e = entry(path);
+        return e == null ? null : e.handler();
+    }
+
+    /** The registration serving {@code path} (exact, else the longest prefix), or null. */
+    Entry entry(String path) {
         for (Entry e : entries) {
             if (e.covers(path)) {
-                return e.handler();
+                return e;
             }
         }
         return null;

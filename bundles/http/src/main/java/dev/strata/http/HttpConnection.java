@@ -58,6 +58,7 @@ final class HttpConnection {
 
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0).asReadOnlyBuffer();
     private static final byte[] NOT_FOUND = "404 Not Found\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] UNAVAILABLE = "503 Service Unavailable\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private final HttpServer server;
     private final StreamSocket socket;
@@ -80,6 +81,12 @@ final class HttpConnection {
     private boolean lingering;
     private boolean closed;
     private long lastActivity;
+    /** A worker runs this connection's blocking handler: nothing is parsed, read or timed out meanwhile. */
+    private boolean waiting;
+    /** The request being answered is HEAD. */
+    private boolean head;
+    /** The response being written keeps the connection open. */
+    private boolean keepAlive;
     /** The body being streamed from a source, or null. */
     private ReadableByteChannel streaming;
     /** Bytes of the streamed body still to send, or -1 when its length is unknown. */
@@ -130,7 +137,8 @@ final class HttpConnection {
 
     /** Parses the requests held back by backpressure or a streamed body, once output allows. */
     private void processHeld() {
-        while (!closed && streaming == null && in.position() > 0 && !closeAfterWrite && out.position() < HIGH_WATER) {
+        while (!closed && streaming == null && !waiting && in.position() > 0 && !closeAfterWrite
+                && out.position() < HIGH_WATER) {
             int held = in.position();
             process();
             flush();
@@ -144,7 +152,8 @@ final class HttpConnection {
         for (int i = 0; i < BATCH && !closed; i++) {
             if (lingering) {
                 in.clear(); // RFC 9112 9.6: drop what the client still sends while closing
-            } else if (closeAfterWrite || streaming != null || out.position() >= HIGH_WATER || !in.hasRemaining()) {
+            } else if (closeAfterWrite || streaming != null || waiting || out.position() >= HIGH_WATER
+                    || !in.hasRemaining()) {
                 return;
             }
             int room = in.remaining();
@@ -186,7 +195,7 @@ final class HttpConnection {
     private void process() {
         in.flip();
         try {
-            while (!closeAfterWrite && streaming == null && out.position() < HIGH_WATER) {
+            while (!closeAfterWrite && streaming == null && !waiting && out.position() < HIGH_WATER) {
                 if (!requestStarted && in.hasRemaining()) {
                     requestStarted = true;
                 }
@@ -201,6 +210,9 @@ final class HttpConnection {
                         break;
                     case COMPLETE:
                         respond();
+                        if (waiting) {
+                            return; // the parser and the body stay the handler's until it is done
+                        }
                         parser.reset();
                         body.clear();
                         requestStarted = false;
@@ -249,54 +261,95 @@ final class HttpConnection {
 
     private void respond() {
         server.statistics().increment(HttpStatistic.Requests);
-        boolean head = parser.methodIs("HEAD");
-        boolean keepAlive = parser.keepAlive() && !server.draining();
+        head = parser.methodIs("HEAD");
+        keepAlive = parser.keepAlive() && !server.draining();
         request.start();
         response.reset();
-        try {
-            dispatch(head, keepAlive);
-        } finally {
-            response.closeUnsentSource();
+        if (parser.targetForm() == RequestParser.TargetForm.AUTHORITY) {
+            complete(null, 501); // CONNECT: this is not a proxy
+            return;
+        }
+        HandlerRegistry.Entry entry = server.registry().entry(request.path());
+        if (entry == null) {
+            server.statistics().increment(HttpStatistic.NotFound);
+            response.status(404).header("Content-Type", "text/plain").body(NOT_FOUND);
+            complete(null, 0);
+        } else if (!entry.blocking()) {
+            complete(runHandler(entry.handler()), 0);
+        } else if (server.submit(this, entry.handler())) {
+            waiting = true; // the parser, the body and the response are the worker's until handlerDone
+        } else {
+            // RFC 9110 15.6.4: every worker busy and the queue full; the client may try again
+            server.statistics().increment(HttpStatistic.Overloaded);
+            response.status(503).header("Retry-After", "1").header("Content-Type", "text/plain").body(UNAVAILABLE);
+            complete(null, 0);
         }
     }
 
-    private void dispatch(boolean head, boolean keepAlive) {
-        int status;
-        if (parser.targetForm() == RequestParser.TargetForm.AUTHORITY) {
-            status = 501; // CONNECT: this is not a proxy
-        } else {
-            HttpHandler handler = server.registry().find(request.path());
-            if (handler == null) {
-                server.statistics().increment(HttpStatistic.NotFound);
-                response.status(404).header("Content-Type", "text/plain").body(NOT_FOUND);
-            } else {
-                try {
-                    handler.handle(request, response);
-                    if (response.status < 200 || response.status > 999) {
-                        throw new IllegalArgumentException("status " + response.status);
-                    }
-                } catch (Throwable t) {
-                    handlerFailed(t);
-                    simpleResponse(500, keepAlive);
-                    finishResponse(keepAlive);
-                    return;
+    /** Runs {@code handler} on this connection's request (on the server thread or a worker); returns what it threw. */
+    Throwable runHandler(HttpHandler handler) {
+        try {
+            handler.handle(request, response);
+            if (response.status < 200 || response.status > 999) {
+                throw new IllegalArgumentException("status " + response.status);
+            }
+            return null;
+        } catch (Throwable t) {
+            return t;
+        }
+    }
+
+    /**
+     * The server thread, after a worker ran this connection's blocking handler: sends its response
+     * and goes on with the requests that wait behind it.
+     */
+    void handlerDone(Throwable failure) {
+        waiting = false;
+        if (closed) {
+            response.closeUnsentSource();
+            return;
+        }
+        complete(failure, 0);
+        parser.reset();
+        body.clear();
+        requestStarted = false;
+        flush();
+        processHeld();
+        if (!closed) {
+            updateInterest();
+        }
+    }
+
+    /**
+     * Writes the response: {@code status} when the server answers itself (0: the handler's), 500
+     * when the handler threw or set a field that would split the response (RFC 9110 5.5).
+     */
+    private void complete(Throwable failure, int status) {
+        try {
+            if (failure != null) {
+                handlerFailed(failure);
+                simpleResponse(500, keepAlive);
+                finishResponse(keepAlive);
+                return;
+            }
+            if (status == 0) {
+                status = response.status;
+                if (response.source != null && response.sourceLength < 0 && parser.minorVersion() == 0) {
+                    keepAlive = false; // RFC 9112 6.3: an HTTP/1.0 client reads a body of unknown length to the close
                 }
             }
-            status = response.status;
-            if (response.source != null && response.sourceLength < 0 && parser.minorVersion() == 0) {
-                keepAlive = false; // RFC 9112 6.3: an HTTP/1.0 client reads a body of unknown length to the close
+            int start = out.position();
+            try {
+                writeResponse(status, head, keepAlive);
+            } catch (IllegalArgumentException e) {
+                out.position(start);
+                handlerFailed(e);
+                simpleResponse(500, keepAlive);
             }
+            finishResponse(keepAlive);
+        } finally {
+            response.closeUnsentSource();
         }
-        int start = out.position();
-        try {
-            writeResponse(status, head, keepAlive);
-        } catch (IllegalArgumentException e) {
-            // a field a handler set would have split the response (RFC 9110 5.5)
-            out.position(start);
-            handlerFailed(e);
-            simpleResponse(500, keepAlive);
-        }
-        finishResponse(keepAlive);
     }
 
     private void finishResponse(boolean keepAlive) {
@@ -568,8 +621,8 @@ final class HttpConnection {
         if (out.position() > 0 || streaming != null) {
             want |= SocketSelector.WRITE;
         }
-        if (!inputDone && (lingering || !closeAfterWrite && streaming == null && out.position() < HIGH_WATER
-                && in.hasRemaining())) {
+        if (!inputDone && (lingering || !closeAfterWrite && streaming == null && !waiting
+                && out.position() < HIGH_WATER && in.hasRemaining())) {
             want |= SocketSelector.READ;
         }
         if (want != interest && key != null && key.isValid()) {
@@ -586,8 +639,8 @@ final class HttpConnection {
      * @return true when the connection timed out
      */
     boolean checkIdle(long now, long idleNanos) {
-        if (closed) {
-            return false;
+        if (closed || waiting) {
+            return false; // a blocking handler at work is not the client idling
         }
         long idle = now - lastActivity;
         if (lingering) {
@@ -622,7 +675,7 @@ final class HttpConnection {
         if (closed) {
             return;
         }
-        if (lingering || !requestStarted && out.position() == 0 && streaming == null) {
+        if (lingering || !requestStarted && out.position() == 0 && streaming == null && !waiting) {
             close();
         }
     }

@@ -40,8 +40,11 @@ import dev.strata.api.stats.StatisticsProvider;
  *
  * <p>One thread, {@value #THREAD_NAME}, serves the listener and every connection through one
  * non-blocking {@link SocketSelector} (the Reactor pattern; no thread per connection): see
- * {@link HttpConnection} for parsing, pipelining, keep-alive and backpressure. Handlers run on
- * that thread.
+ * {@link HttpConnection} for parsing, pipelining, keep-alive and backpressure. Handlers registered
+ * with {@code strata.http.blocking=true} run on up to {@code workerThreads} threads
+ * ({@value #WORKER_NAME}-N; 503 when all are busy and {@value #WORK_QUEUE_PER_WORKER} requests per
+ * worker wait), their
+ * connections waiting meanwhile; the others run on that thread.
  *
  * <p>While TCP is not running (listen or accept fails with EPROTONOSUPPORT) the listener is opened
  * again every {@value #RETRY_MILLIS} ms. Connections idle longer than the idle timeout are closed
@@ -58,6 +61,9 @@ public final class HttpServer implements StatisticsProvider {
 
     public static final String PID = "dev.strata.http";
     static final String THREAD_NAME = "strata-http";
+    static final String WORKER_NAME = "strata-http-worker";
+    /** Blocking requests waiting for a worker at most, per worker thread; beyond, 503. */
+    static final int WORK_QUEUE_PER_WORKER = 64;
     static final long RETRY_MILLIS = 500;
     /** How long deactivation lets responses in flight finish. */
     static final long STOP_MILLIS = 2000;
@@ -98,12 +104,20 @@ public final class HttpServer implements StatisticsProvider {
 
         @AttributeDefinition(description = "Most connections open at once; above it, new ones wait in the accept queue")
         int maxConnections() default 10_000;
+
+        @AttributeDefinition(description = "Threads that run the handlers registered with strata.http.blocking=true")
+        int workerThreads() default 16;
     }
 
     /** The settings without DS, for tests and embedding. */
-    record Settings(InetSocketAddress address, HttpLimits limits, long idleTimeoutMillis, int maxConnections) {
+    record Settings(InetSocketAddress address, HttpLimits limits, long idleTimeoutMillis, int maxConnections,
+            int workerThreads) {
         Settings(InetSocketAddress address, HttpLimits limits, long idleTimeoutMillis) {
-            this(address, limits, idleTimeoutMillis, 10_000);
+            this(address, limits, idleTimeoutMillis, 10_000, 16);
+        }
+
+        Settings(InetSocketAddress address, HttpLimits limits, long idleTimeoutMillis, int maxConnections) {
+            this(address, limits, idleTimeoutMillis, maxConnections, 16);
         }
 
         static Settings of(Config config) {
@@ -118,13 +132,21 @@ public final class HttpServer implements StatisticsProvider {
                     config.maxHeaderCount(), config.maxBodySize(), d.maxTrailerSectionSize(), d.maxTrailerCount(),
                     d.maxChunkExtensionSize());
             return new Settings(new InetSocketAddress(host, config.port()), limits,
-                    TimeUnit.SECONDS.toMillis(config.idleTimeoutSeconds()), Math.max(1, config.maxConnections()));
+                    TimeUnit.SECONDS.toMillis(config.idleTimeoutSeconds()), Math.max(1, config.maxConnections()), Math.max(1, config.workerThreads()));
         }
     }
 
     private final Counters<HttpStatistic> counters = new Counters<>("HTTP", HttpStatistic.class);
     private final HandlerRegistry registry = new HandlerRegistry();
     private final ConnectionPool pool = new ConnectionPool();
+    /** Runs the blocking handlers; threads start on demand and end after a minute idle. */
+    private final java.util.concurrent.ThreadPoolExecutor workers;
+    /** Blocking handlers done, for the server thread to send their responses. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<Completion> completions = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    /** A blocking handler done: its connection and what it threw. */
+    private record Completion(HttpConnection connection, Throwable failure) {
+    }
     private final SocketService sockets;
     private final SocketSelector selector;
     private final Settings settings;
@@ -153,6 +175,14 @@ public final class HttpServer implements StatisticsProvider {
         this.nanoClock = nanoClock;
         this.wallClock = wallClock;
         this.selector = sockets.openSelector();
+        java.util.concurrent.atomic.AtomicInteger workerCount = new java.util.concurrent.atomic.AtomicInteger();
+        this.workers = new java.util.concurrent.ThreadPoolExecutor(settings.workerThreads(), settings.workerThreads(),
+                60, TimeUnit.SECONDS, new java.util.concurrent.ArrayBlockingQueue<>(WORK_QUEUE_PER_WORKER * settings.workerThreads()), r -> {
+                    Thread t = new Thread(r, WORKER_NAME + "-" + workerCount.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        workers.allowCoreThreadTimeOut(true);
         this.thread = new Thread(this::run, THREAD_NAME);
         thread.setDaemon(true);
         thread.start();
@@ -164,13 +194,15 @@ public final class HttpServer implements StatisticsProvider {
             policy = ReferencePolicy.DYNAMIC)
     void addHandler(HttpHandler handler, Map<String, Object> properties) {
         Object path = properties.get(HttpHandler.PATH);
+        Object blocking = properties.get(HttpHandler.BLOCKING);
         Object match = properties.get(HttpHandler.MATCH);
         boolean exact = HttpHandler.EXACT.equals(match);
         if (match != null && !exact && !HttpHandler.PREFIX.equals(match)) {
             LOG.log(Level.WARNING, "HTTP handler " + handler + ": property " + HttpHandler.MATCH + " is " + match
                     + ", neither " + HttpHandler.PREFIX + " nor " + HttpHandler.EXACT + "; matching by prefix");
         }
-        if (!registry.add(path instanceof String s ? s : null, exact, handler)) {
+        if (!registry.add(path instanceof String s ? s : null, exact,
+                Boolean.TRUE.equals(blocking) || "true".equals(blocking), handler)) {
             LOG.log(Level.WARNING, "HTTP handler " + handler + " not served: property " + HttpHandler.PATH + " is "
                     + path + ", not a path starting with /");
         }
@@ -215,6 +247,9 @@ public final class HttpServer implements StatisticsProvider {
                         serve((HttpConnection) attachment, key.ready());
                     }
                 }
+                for (Completion done = completions.poll(); done != null; done = completions.poll()) {
+                    handlerDone(done);
+                }
                 long now = nanoClock.getAsLong();
                 if (now - nextSweep >= 0) {
                     nextSweep = now + TimeUnit.MILLISECONDS.toNanos(SWEEP_MILLIS);
@@ -230,6 +265,35 @@ public final class HttpServer implements StatisticsProvider {
                 }
                 pause(BACKOFF_MILLIS);
             }
+        }
+    }
+
+    /**
+     * Runs {@code handler} for {@code connection} on a worker; its response is sent from the server
+     * thread once it is done.
+     *
+     * @return false when every worker is busy and {@link #WORK_QUEUE_PER_WORKER} requests per worker wait already
+     */
+    boolean submit(HttpConnection connection, HttpHandler handler) {
+        try {
+            workers.execute(() -> {
+                Throwable failure = connection.runHandler(handler);
+                completions.add(new Completion(connection, failure));
+                selector.wakeup();
+            });
+            return true;
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            return false;
+        }
+    }
+
+    private void handlerDone(Completion done) {
+        try {
+            done.connection().handlerDone(done.failure());
+        } catch (RuntimeException e) {
+            counters.increment(HttpStatistic.Errors);
+            LOG.log(Level.WARNING, "HTTP connection failed after its handler; closed", e);
+            done.connection().close();
         }
     }
 
@@ -372,6 +436,7 @@ public final class HttpServer implements StatisticsProvider {
         for (HttpConnection connection : new ArrayList<>(connections)) {
             connection.close();
         }
+        workers.shutdownNow();
         selector.close();
         if (thread.isAlive()) {
             LOG.log(Level.WARNING, THREAD_NAME + " did not stop within " + STOP_MILLIS + " ms");

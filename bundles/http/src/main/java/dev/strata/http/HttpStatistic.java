@@ -12,6 +12,8 @@ enum HttpStatistic {
     NotFound,
     /** Requests that could not be parsed (400, 413, 414, 431, 501, 505), each closing its connection. */
     ParseErrors,
+    /** Requests for a blocking handler refused because every worker was busy and the queue full (503). */
+    Overloaded,
     /** Handlers that threw or set an invalid field (500). */
     HandlerErrors,
     /** Connections closed for idling past the idle timeout (with 408 when a request had begun). */

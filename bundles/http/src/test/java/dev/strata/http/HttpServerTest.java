@@ -451,6 +451,79 @@ class HttpServerTest {
         assertTrue(s.contains("HTTP/1.1 417 Expectation Failed\r\n"), s);
     }
 
+    // ---- blocking handlers ----
+
+    @Test
+    void aBlockingHandlerRunsOnAWorkerWhileOtherConnectionsAreServedAndItsPipelineWaitsInOrder() throws Exception {
+        start();
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        AtomicReference<String> thread = new AtomicReference<>();
+        server.addHandler((request, response) -> {
+            thread.set(Thread.currentThread().getName());
+            release.await();
+            response.body("slow " + request.header("X-N"), "text/plain");
+        }, Map.of(HttpHandler.PATH, "/slow", HttpHandler.BLOCKING, Boolean.TRUE));
+        server.addHandler(hello("fast"), Map.of(HttpHandler.PATH, "/fast"));
+        Reader slow = new Reader(connect());
+        slow.peer.peerWrite(ascii("GET /slow HTTP/1.1\r\nHost: h\r\nX-N: 1\r\n\r\nGET /fast?after HTTP/1.1\r\nHost: h\r\n\r\n"));
+        eventually(() -> thread.get() != null, "the blocking handler started");
+        assertTrue(thread.get().startsWith(HttpServer.WORKER_NAME + "-"), thread.get());
+        Reader other = new Reader(connect());
+        other.peer.peerWrite(ascii("GET /fast HTTP/1.1\r\nHost: h\r\n\r\n"));
+        assertTrue(other.responses(1).endsWith("fast GET /fast null"), "served while the blocking handler works");
+        nanos.addAndGet(TimeUnit.SECONDS.toNanos(5)); // past the idle timeout: a handler at work is no idle client
+        Thread.sleep(2 * HttpServer.SWEEP_MILLIS);
+        assertEquals("", slow.text.append(new String(slow.peer.peerRead(1 << 20), StandardCharsets.ISO_8859_1)).toString());
+        release.countDown();
+        String s = slow.responses(2);
+        assertTrue(s.indexOf("slow 1") > 0 && s.indexOf("fast GET /fast after") > s.indexOf("slow 1"), s);
+        assertTrue(slow.peer.isOpen() && !slow.peer.outputShutdown(), "keep-alive after a blocking handler");
+    }
+
+    @Test
+    void aBlockingHandlerThatThrowsGets500AndTheConnectionGoesOn() throws Exception {
+        start();
+        server.addHandler((request, response) -> {
+            throw new java.io.IOException("database down");
+        }, Map.of(HttpHandler.PATH, "/db", HttpHandler.BLOCKING, "true"));
+        server.addHandler(hello("h"), Map.of(HttpHandler.PATH, "/h"));
+        Reader r = new Reader(connect());
+        r.peer.peerWrite(ascii("GET /db HTTP/1.1\r\nHost: h\r\n\r\nGET /h HTTP/1.1\r\nHost: h\r\n\r\n"));
+        String s = r.responses(2);
+        assertTrue(s.startsWith("HTTP/1.1 500 Internal Server Error\r\n"), s);
+        assertTrue(s.endsWith("h GET /h null"), s);
+        assertEquals(1, server.counter(HttpStatistic.HandlerErrors));
+    }
+
+    @Test
+    void whenEveryWorkerIsBusyAndTheQueueFullTheClientGets503() throws Exception {
+        server = new HttpServer(sockets, new HttpServer.Settings(new InetSocketAddress("0.0.0.0", PORT),
+                HttpLimits.DEFAULT, 60_000, 10_000, 1), nanos::get, System::currentTimeMillis);
+        eventually(() -> sockets.listener(PORT) != null, "the server listening");
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        server.addHandler((request, response) -> {
+            release.await();
+            response.body("done", "text/plain");
+        }, Map.of(HttpHandler.PATH, "/", HttpHandler.BLOCKING, Boolean.TRUE));
+        int accepted = 1 + HttpServer.WORK_QUEUE_PER_WORKER; // one running, the rest queued
+        java.util.List<Reader> readers = new java.util.ArrayList<>();
+        for (int i = 0; i < accepted; i++) {
+            Reader r = new Reader(connect());
+            r.peer.peerWrite(ascii("GET / HTTP/1.1\r\nHost: h\r\n\r\n"));
+            readers.add(r);
+        }
+        eventually(() -> server.counter(HttpStatistic.Requests) == accepted, "every request handed to the workers");
+        Reader refused = new Reader(connect());
+        refused.peer.peerWrite(ascii("GET / HTTP/1.1\r\nHost: h\r\n\r\n"));
+        String s = refused.responses(1);
+        assertTrue(s.startsWith("HTTP/1.1 503 Service Unavailable\r\n") && s.contains("Retry-After: 1\r\n"), s);
+        assertEquals(1, server.counter(HttpStatistic.Overloaded));
+        release.countDown();
+        for (Reader r : readers) {
+            assertTrue(r.responses(1).endsWith("done"));
+        }
+    }
+
     // ---- bodies streamed from a source ----
 
     /** {@code size} bytes of letters (ISO-8859-1 round-trips them through the test's strings). */
