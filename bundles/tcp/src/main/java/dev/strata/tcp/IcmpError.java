@@ -127,6 +127,7 @@ final class IcmpError {
         stack.counters.increment(TcpStatistic.PMTU_REDUCTIONS);
         t.sendMss = sendMss;
         t.congestion.mss = sendMss;
+        t.pmtuRaiseDeadline = now + PathMtuCache.EXPIRES_NANOS;
         if (t.sndUna != t.sndMax && c.sender.maySendData()) {
             // RFC 1191 6.5: "retransmit ... the segments that were too big", at once and resegmented
             // (Linux tcp_simple_retransmit); a lost datagram here is no sign of congestion
@@ -138,6 +139,38 @@ final class IcmpError {
             c.sender.output(now);
             t.noDelay = noDelay;
         }
+    }
+
+    /**
+     * RFC 1191 6.3: "a host MUST NOT increase its estimate of the Path MTU ... [until] at least 5
+     * minutes" after a reduction, and 10 are recommended (Linux's {@code ip_rt_mtu_expires}): then
+     * the connection goes back to the MSS it negotiated, bounded by the route and by whatever the
+     * destination's cache learned since; if the path is still narrow, the next "fragmentation
+     * needed" lowers it again.
+     */
+    static void raisePathMtu(TcpConnection c, long now) {
+        Tcb t = c.tcb;
+        TcpStack stack = c.stack;
+        if (t.state == TcpState.SYN_SENT || t.state == TcpState.SYN_RECEIVED || t.state == TcpState.TIME_WAIT
+                || t.state == TcpState.CLOSED) {
+            return;
+        }
+        int mss = Math.min(t.peerMss, t.localMss);
+        int route = stack.mtuFor(t.remoteAddress);
+        if (route > 0) {
+            mss = Math.min(mss, route - 40);
+        }
+        int learned = stack.pathMtus.get(t.remoteAddress, now);
+        if (learned > 0) {
+            mss = Math.min(mss, learned - 40);
+        }
+        int sendMss = Math.max(64, mss - (t.timestamps ? 12 : 0));
+        if (sendMss <= t.sendMss) {
+            return;
+        }
+        stack.counters.increment(TcpStatistic.PMTU_RAISES);
+        t.sendMss = sendMss;
+        t.congestion.mss = sendMss;
     }
 
     static int plateauBelow(int length) {

@@ -135,6 +135,8 @@ final class Tcb {
     /** When a buffer was last used (read, written, acknowledged) and when the idle trim is due (0: not armed). */
     long lastBufferUseNanos;
     long trimDeadline;
+    /** When to try the path MTU we had before ICMP lowered it (RFC 1191 6.3), or 0. */
+    long pmtuRaiseDeadline;
 
     // ---- timers (deadlines in Scheduler nanoseconds, 0 = not armed) -------------------------------
     RttEstimator rtt;

@@ -503,6 +503,10 @@ final class TcpConnection implements StreamConnection {
                 if (!removed && tcb.trimDeadline != 0 && now >= tcb.trimDeadline) {
                     tuning.trimExpired(now);
                 }
+                if (!removed && tcb.pmtuRaiseDeadline != 0 && now >= tcb.pmtuRaiseDeadline) {
+                    tcb.pmtuRaiseDeadline = 0;
+                    IcmpError.raisePathMtu(this, now);
+                }
             }
             armTimer();
         }
@@ -514,7 +518,8 @@ final class TcpConnection implements StreamConnection {
     void armTimer() {
         long next = earliest(earliest(tcb.retransmitDeadline, tcb.timeWaitDeadline),
                 earliest(earliest(tcb.delayedAckDeadline, tcb.persistDeadline),
-                        earliest(earliest(tcb.keepAliveDeadline, tcb.swsDeadline), tcb.trimDeadline)));
+                        earliest(earliest(tcb.keepAliveDeadline, tcb.swsDeadline),
+                                earliest(tcb.trimDeadline, tcb.pmtuRaiseDeadline))));
         if (next == 0 && !removed) {
             // nothing due: a pending task is left to fire and find nothing (lazy cancel), so a
             // bulk transfer whose deadlines come and go per ACK does not allocate a scheduler

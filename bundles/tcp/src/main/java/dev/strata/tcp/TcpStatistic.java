@@ -88,6 +88,8 @@ enum TcpStatistic {
     ICMP_BAD_MTU("IcmpBadMtu"),
     /** A connection's MSS lowered by path MTU discovery (RFC 1191). */
     PMTU_REDUCTIONS("PathMtuReductions"),
+    /** A connection's MSS raised again 10 minutes after a reduction (RFC 1191 6.3). */
+    PMTU_RAISES("PathMtuRaises"),
 
     // ---- sends that failed ---------------------------------------------------------------------------
     /** No IPv4 layer was running. */

@@ -173,6 +173,32 @@ class IcmpErrorTest {
     }
 
     @Test
+    void tenMinutesAfterAReductionTheConnectionTriesItsNegotiatedMssAgain() throws Exception {
+        StreamConnection c = established();
+        TcpHarness.write(c, "x".repeat(1460));
+        h.next();
+        icmp(3, 4, 1000, 8080, 40000, ours, 1500, 8);
+        h.next(); // the 1460 bytes again, as 960 + 500
+        h.next();
+        h.inject(seg(".").seq(peer).ack(ours + 1460));
+        assertEquals(960, ((TcpConnection) c).tcb.sendMss);
+        // RFC 1191 6.3: not raised before the estimate has aged
+        h.advance(PathMtuCache.EXPIRES_NANOS / 1_000_000 - 1000);
+        assertEquals(960, ((TcpConnection) c).tcb.sendMss);
+        assertEquals(0, h.counter(TcpStatistic.PMTU_RAISES));
+        h.advance(2000);
+        assertEquals(1460, ((TcpConnection) c).tcb.sendMss);
+        assertEquals(1, h.counter(TcpStatistic.PMTU_RAISES));
+        h.ip.sent.clear();
+        TcpHarness.write(c, "y".repeat(1460));
+        h.expect("P. seq 1001461 ack 5001 win 65535 len 1460"); // one full-sized segment again
+        // still narrow: the next report lowers it again, and it ages again
+        icmp(3, 4, 1000, 8080, 40000, ours + 1460, 1500, 8);
+        assertEquals(960, ((TcpConnection) c).tcb.sendMss);
+        assertEquals(2, h.counter(TcpStatistic.PMTU_REDUCTIONS));
+    }
+
+    @Test
     void fragmentationNeededNeverTakesTheMssBelow536AndIgnoresMtusBelow68() throws Exception {
         StreamConnection c = established();
         TcpHarness.write(c, "x".repeat(1000));
