@@ -2,6 +2,7 @@ package dev.strata.arp;
 
 import dev.strata.api.link.Link;
 import dev.strata.api.netif.NetworkInterface;
+import dev.strata.testsupport.FakeLink;
 
 /** An interface over a {@link FakeLink}; address, prefix and state settable by the test. */
 final class FakeInterface implements NetworkInterface {

@@ -21,6 +21,7 @@ import dev.strata.api.ether.EtherTypeHandler;
 import dev.strata.api.ether.EthernetOutput;
 import dev.strata.api.ether.MacAddress;
 import dev.strata.ethernet.EthernetLayer.Counter;
+import dev.strata.testsupport.FakeLink;
 
 class EthernetLayerTest {
 

@@ -2,6 +2,7 @@ package dev.strata.ethernet;
 
 import dev.strata.api.link.Link;
 import dev.strata.api.netif.NetworkInterface;
+import dev.strata.testsupport.FakeLink;
 
 /** An interface over a {@link FakeLink}, up unless told otherwise. */
 final class FakeInterface implements NetworkInterface {

@@ -1,4 +1,4 @@
-package dev.strata.arp;
+package dev.strata.testsupport;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -8,15 +8,19 @@ import dev.strata.api.link.Link;
 import dev.strata.api.link.LinkReceiver;
 import dev.strata.api.link.LinkStatistics;
 
-/** A link that records the bytes of every frame it is given and releases the buffer. */
-final class FakeLink implements Link {
-    final long mac;
-    final boolean loopback;
-    final LinkStatistics statistics = new LinkStatistics();
-    final List<byte[]> sent = new ArrayList<>();
-    boolean accept = true;
+/**
+ * A link that records the bytes of every frame it is given and releases the buffer (the
+ * Ethernet and ARP tests share it). Transmission can be refused ({@link #accept}), which counts
+ * a transmit drop.
+ */
+public final class FakeLink implements Link {
+    public final long mac;
+    public final boolean loopback;
+    public final LinkStatistics statistics = new LinkStatistics();
+    public final List<byte[]> sent = new ArrayList<>();
+    public boolean accept = true;
 
-    FakeLink(long mac, boolean loopback) {
+    public FakeLink(long mac, boolean loopback) {
         this.mac = mac;
         this.loopback = loopback;
     }
