@@ -97,9 +97,11 @@ public final class StatusPage implements HttpHandler {
         RoutingTable table = routes;
         SocketService socketService = sockets;
         List<StatusReport.BundleRow> bundles = new ArrayList<>();
+        String version = null;
         BundleContext bc = context;
         if (bc != null) {
             try {
+                version = bc.getBundle().getVersion().toString();
                 for (Bundle bundle : bc.getBundles()) {
                     bundles.add(StatusReport.BundleRow.of(bundle));
                 }
@@ -111,7 +113,8 @@ public final class StatusPage implements HttpHandler {
                 StatusReport.rows(nifs == null ? null : nifs.interfaces(), StatusReport.InterfaceRow::of),
                 StatusReport.rows(table == null ? null : table.routes(), StatusReport.RouteRow::of),
                 StatusReport.rows(socketService == null ? null : sorted(socketService.sockets()), StatusReport.SocketRow::of),
-                bundles);
+                bundles, version,
+                java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime() / 1000);
     }
 
     /** Sockets as netstat would group them: by protocol, local port, remote address and port. */

@@ -79,6 +79,17 @@ final class StatusRenderer {
                 .append("th,td{border:1px solid #999;padding:2px 6px;text-align:left}th{background:#eee}")
                 .append("td.n{text-align:right;font-variant-numeric:tabular-nums}\n")
                 .append("</style>\n</head>\n<body>\n<h1>Strata status</h1>\n");
+        if (report.version() != null || report.uptimeSeconds() >= 0) {
+            out.append("<p id=\"summary\">");
+            if (report.version() != null) {
+                out.append("Strata ");
+                escapeHtml(out, report.version());
+            }
+            if (report.uptimeSeconds() >= 0) {
+                out.append(report.version() != null ? ", up " : "Up ").append(StatusReport.uptime(report.uptimeSeconds()));
+            }
+            out.append("</p>\n");
+        }
         table(out, INTERFACES, report.interfaces());
         table(out, ROUTES, report.routes());
         socketTable(out, report.sockets());
@@ -170,6 +181,13 @@ final class StatusRenderer {
         array(out, SOCKETS, report.sockets());
         out.append(',');
         array(out, BUNDLES, report.bundles());
+        out.append(",\"version\":");
+        if (report.version() == null) {
+            out.append("null");
+        } else {
+            escapeJson(out, report.version()); // quoted
+        }
+        out.append(",\"uptimeSeconds\":").append(report.uptimeSeconds() < 0 ? "null" : Long.toString(report.uptimeSeconds()));
         return out.append("}\n").toString();
     }
 

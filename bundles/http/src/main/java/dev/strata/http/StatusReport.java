@@ -21,9 +21,25 @@ import dev.strata.api.socket.SocketInfo;
  * @param routes the routing table, or null without a RoutingTable
  * @param sockets the open sockets, or null without a SocketService
  * @param bundles the bundles of the framework
+ * @param version the HTTP bundle's version (Strata's), or null when unknown
+ * @param uptimeSeconds how long the JVM has run, or -1 when unknown
  */
 record StatusReport(List<InterfaceRow> interfaces, List<RouteRow> routes, List<SocketRow> sockets,
-        List<BundleRow> bundles) {
+        List<BundleRow> bundles, String version, long uptimeSeconds) {
+
+    StatusReport(List<InterfaceRow> interfaces, List<RouteRow> routes, List<SocketRow> sockets, List<BundleRow> bundles) {
+        this(interfaces, routes, sockets, bundles, null, -1);
+    }
+
+    /** {@code seconds} as {@code uptime} says it: "2 days, 3:04", "3:04" (hours:minutes), "42 s". */
+    static String uptime(long seconds) {
+        if (seconds < 60) {
+            return seconds + " s";
+        }
+        long days = seconds / 86_400;
+        String clock = String.format(java.util.Locale.ROOT, "%d:%02d", seconds / 3600 % 24, seconds / 60 % 60);
+        return days == 0 ? clock : days + (days == 1 ? " day, " : " days, ") + clock;
+    }
 
     /** One interface, as {@code ifconfig} shows it. */
     record InterfaceRow(String name, String mac, String address, int prefixLength, int mtu, boolean up,

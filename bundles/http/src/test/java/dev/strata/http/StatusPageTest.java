@@ -86,6 +86,19 @@ class StatusPageTest {
     }
 
     @Test
+    void saysItsVersionAndUptimeWhenKnown() {
+        StatusReport report = new StatusReport(List.of(), List.of(), List.of(), List.of(), "0.1.0.SNAPSHOT", 93_784);
+        assertTrue(StatusRenderer.html(report).contains("<p id=\"summary\">Strata 0.1.0.SNAPSHOT, up 1 day, 2:03</p>"));
+        Map<?, ?> json = (Map<?, ?>) Json.parse(StatusRenderer.json(report));
+        assertEquals("0.1.0.SNAPSHOT", json.get("version"));
+        assertEquals(93_784.0, json.get("uptimeSeconds"));
+        assertEquals("42 s", StatusReport.uptime(42));
+        assertEquals("0:01", StatusReport.uptime(60));
+        assertEquals("3 days, 0:00", StatusReport.uptime(3 * 86_400));
+        assertFalse(StatusRenderer.html(new StatusReport(List.of(), List.of(), List.of(), List.of())).contains("summary"));
+    }
+
+    @Test
     void saysNotRunningForAnAbsentService() {
         StatusReport report = new StatusReport(null, null, null, List.of());
         String html = StatusRenderer.html(report);
@@ -105,7 +118,8 @@ class StatusPageTest {
         assertFalse(text.contains("<"), text);
         assertTrue(text.contains("\"name\":\"\\u003cscript\\u003e\\\"\\u0026'\\\\\\n\\u0001\""), text);
         Map<?, ?> json = (Map<?, ?>) Json.parse(text);
-        assertEquals(List.of("interfaces", "routes", "sockets", "bundles"), new ArrayList<>(json.keySet()));
+        assertEquals(List.of("interfaces", "routes", "sockets", "bundles", "version", "uptimeSeconds"),
+                new ArrayList<>(json.keySet()));
         Map<?, ?> nif = (Map<?, ?>) ((List<?>) json.get("interfaces")).get(0);
         assertEquals(HOSTILE, nif.get("name"));
         assertEquals("127.0.0.1", nif.get("address"));
