@@ -4,10 +4,10 @@ import static dev.strata.icmp.Packets.LINUX_ECHO_REPLY_ICMP;
 import static dev.strata.icmp.Packets.LINUX_ECHO_REQUEST;
 import static dev.strata.icmp.Packets.LINUX_HOST;
 import static dev.strata.icmp.Packets.LINUX_PINGER;
-import static dev.strata.icmp.Packets.datagram;
-import static dev.strata.icmp.Packets.hex;
-import static dev.strata.icmp.Packets.icmp;
-import static dev.strata.icmp.Packets.received;
+import static dev.strata.testsupport.TestPackets.datagram;
+import static dev.strata.testsupport.TestPackets.hex;
+import static dev.strata.testsupport.TestPackets.icmp;
+import static dev.strata.testsupport.TestPackets.received;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -33,6 +33,7 @@ import dev.strata.api.ipv4.Ipv4Address;
 import dev.strata.api.ipv4.Ipv4Output;
 import dev.strata.api.ipv4.SendResult;
 import dev.strata.api.time.ManualScheduler;
+import dev.strata.testsupport.TestPackets;
 
 class EchoTest {
 
@@ -99,7 +100,7 @@ class EchoTest {
         assertEquals(0xb8, reply.tos());
         byte[] expected = request.clone();
         expected[0] = 0;
-        int sum = Packets.checksum(withZeroChecksum(expected), 0, expected.length);
+        int sum = TestPackets.checksum(withZeroChecksum(expected), 0, expected.length);
         expected[2] = (byte) (sum >>> 8);
         expected[3] = (byte) sum;
         assertArrayEquals(expected, reply.payload());
@@ -316,7 +317,7 @@ class EchoTest {
             for (int i = 8; i < 56; i++) {
                 assertEquals((byte) i, m[8 + i], "data byte " + i); // iputils: data[i] = i
             }
-            assertEquals(0, Packets.checksum(m, 0, m.length));
+            assertEquals(0, TestPackets.checksum(m, 0, m.length));
             assertEquals(Ipv4Address.ANY, sent.source());
             assertEquals(LINUX_PINGER, sent.destination());
             assertEquals(IpProtocol.ICMP, sent.protocol());
@@ -344,7 +345,7 @@ class EchoTest {
         try (EchoSession session = icmp.open(heard)) {
             assertEquals(SendResult.SENT, session.send(LINUX_PINGER, 1, 8000, 64));
             assertEquals(8008, output.sent.get(0).payload().length);
-            assertEquals(0, Packets.checksum(output.sent.get(0).payload(), 0, 8008));
+            assertEquals(0, TestPackets.checksum(output.sent.get(0).payload(), 0, 8008));
             assertEquals(SendResult.TOO_LARGE, session.send(LINUX_PINGER, 2, 65508, 64));
             assertThrows(IllegalArgumentException.class, () -> session.send(LINUX_PINGER, 3, -1, 64));
             assertThrows(IllegalArgumentException.class, () -> session.send(LINUX_PINGER, 3, 56, 0));
@@ -399,7 +400,7 @@ class EchoTest {
         Heard heard = new Heard();
         try (EchoSession session = icmp.open(heard)) {
             byte[] data = new byte[56];
-            Packets.putInt(data, 0, 0x7fff_ffff); // far in the future
+            TestPackets.putInt(data, 0, 0x7fff_ffff); // far in the future
             byte[] reply = icmp(0, 0, (session.identifier() << 16) | 5, data);
             icmp.receive(received(pool, datagram(LINUX_PINGER, LINUX_HOST, 1, 50, 0, reply), null));
             assertEquals(1, heard.replies.size());

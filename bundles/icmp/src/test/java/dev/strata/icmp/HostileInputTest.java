@@ -15,6 +15,7 @@ import dev.strata.api.ipv4.IpProtocol;
 import dev.strata.api.ipv4.IpProtocolHandler;
 import dev.strata.api.ipv4.Ipv4Address;
 import dev.strata.api.time.ManualScheduler;
+import dev.strata.testsupport.TestPackets;
 
 /** Random messages, half with valid checksums and error types, must neither throw nor leak. */
 class HostileInputTest {
@@ -43,12 +44,12 @@ class HostileInputTest {
                     data[9] = (byte) (random.nextBoolean() ? IpProtocol.ICMP : IpProtocol.UDP);
                     data[20] = 8;
                 }
-                byte[] message = Packets.icmp(types[random.nextInt(types.length)], random.nextInt(5),
+                byte[] message = TestPackets.icmp(types[random.nextInt(types.length)], random.nextInt(5),
                         random.nextBoolean() ? (session.identifier() << 16) : random.nextInt(), data);
                 if (random.nextInt(4) == 0) {
                     message = java.util.Arrays.copyOf(message, random.nextInt(message.length + 1));
                 }
-                icmp.receive(Packets.received(pool, Packets.datagram(Ipv4Address.parse("198.18.0.1"), output.localAddress,
+                icmp.receive(TestPackets.received(pool, TestPackets.datagram(Ipv4Address.parse("198.18.0.1"), output.localAddress,
                         IpProtocol.ICMP, 64, 0, message), null));
             }
         }

@@ -4,11 +4,11 @@ import static dev.strata.icmp.Packets.LINUX_HOST;
 import static dev.strata.icmp.Packets.LINUX_PINGER;
 import static dev.strata.icmp.Packets.LINUX_PORT_UNREACHABLE;
 import static dev.strata.icmp.Packets.LINUX_UDP_DATAGRAM;
-import static dev.strata.icmp.Packets.datagram;
-import static dev.strata.icmp.Packets.hex;
-import static dev.strata.icmp.Packets.icmp;
-import static dev.strata.icmp.Packets.ipPayload;
-import static dev.strata.icmp.Packets.received;
+import static dev.strata.testsupport.TestPackets.datagram;
+import static dev.strata.testsupport.TestPackets.hex;
+import static dev.strata.testsupport.TestPackets.icmp;
+import static dev.strata.testsupport.TestPackets.ipPayload;
+import static dev.strata.testsupport.TestPackets.received;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -27,6 +27,7 @@ import dev.strata.api.ipv4.IpProtocol;
 import dev.strata.api.ipv4.Ipv4Address;
 import dev.strata.api.ipv4.Ipv4Output;
 import dev.strata.api.time.ManualScheduler;
+import dev.strata.testsupport.TestPackets;
 
 /** Sending errors: {@link IcmpErrors} as the other layers call it. */
 class IcmpErrorsTest {
@@ -51,9 +52,9 @@ class IcmpErrorsTest {
     /** Calls {@code send} with a received datagram the way a transport would, then releases it as its owner. */
     private void about(byte[] datagram, java.util.function.Consumer<PacketBuffer> send) {
         PacketBuffer offending = received(pool, datagram, null);
-        byte[] before = Packets.bytes(offending, offending.networkOffset(), datagram.length);
+        byte[] before = TestPackets.bytes(offending, offending.networkOffset(), datagram.length);
         send.accept(offending);
-        assertArrayEquals(before, Packets.bytes(offending, offending.networkOffset(), datagram.length), "offending buffer modified");
+        assertArrayEquals(before, TestPackets.bytes(offending, offending.networkOffset(), datagram.length), "offending buffer modified");
         offending.release();
     }
 
@@ -81,7 +82,7 @@ class IcmpErrorsTest {
         assertEquals(3, m[0]);
         assertEquals(4, m[1]);
         assertArrayEquals(new byte[] {0, 0, 0x05, 0x78}, Arrays.copyOfRange(m, 4, 8));
-        assertEquals(0, Packets.checksum(m, 0, m.length));
+        assertEquals(0, TestPackets.checksum(m, 0, m.length));
     }
 
     @Test
@@ -91,7 +92,7 @@ class IcmpErrorsTest {
         assertEquals(11, m[0]);
         assertEquals(1, m[1]);
         assertArrayEquals(hex(LINUX_UDP_DATAGRAM), Arrays.copyOfRange(m, 8, m.length));
-        assertEquals(0, Packets.checksum(m, 0, m.length));
+        assertEquals(0, TestPackets.checksum(m, 0, m.length));
         assertEquals(1, icmp.counter(IcmpStatistic.OUT_TIME_EXCDS));
     }
 

@@ -2,8 +2,8 @@ package dev.strata.icmp;
 
 import static dev.strata.icmp.Packets.LINUX_ECHO_REPLY_ICMP;
 import static dev.strata.icmp.Packets.LINUX_ECHO_REQUEST;
-import static dev.strata.icmp.Packets.hex;
-import static dev.strata.icmp.Packets.ipPayload;
+import static dev.strata.testsupport.TestPackets.hex;
+import static dev.strata.testsupport.TestPackets.ipPayload;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,13 +1,13 @@
 package dev.strata.icmp;
 
-import dev.strata.api.buffer.BufferPool;
-import dev.strata.api.buffer.PacketBuffer;
-import dev.strata.api.ipv4.InternetChecksum;
 import dev.strata.api.ipv4.Ipv4Address;
 import dev.strata.api.link.Link;
 import dev.strata.api.netif.NetworkInterface;
 
-/** Builders of received packets for the tests, and the golden bytes captured from Linux. */
+/**
+ * The golden bytes captured from Linux for the ICMP tests, and a fake interface; the packet
+ * builders are shared in {@link dev.strata.testsupport.TestPackets}.
+ */
 final class Packets {
 
     /*
@@ -56,99 +56,6 @@ final class Packets {
     static final int LINUX_HOST = Ipv4Address.parse("198.18.77.2");
 
     private Packets() {
-    }
-
-    static byte[] hex(String text) {
-        String digits = text.replaceAll("\\s", "");
-        byte[] bytes = new byte[digits.length() / 2];
-        for (int i = 0; i < bytes.length; i++) {
-            bytes[i] = (byte) Integer.parseInt(digits.substring(2 * i, 2 * i + 2), 16);
-        }
-        return bytes;
-    }
-
-    static byte[] ipPayload(byte[] datagram) {
-        int headerLength = (datagram[0] & 0x0f) * 4;
-        byte[] payload = new byte[datagram.length - headerLength];
-        System.arraycopy(datagram, headerLength, payload, 0, payload.length);
-        return payload;
-    }
-
-    /**
-     * A buffer as IPv4 hands it to a protocol: the datagram after 14 bytes of Ethernet
-     * header, {@code networkOffset} at the IPv4 header, the region the IP payload.
-     */
-    static PacketBuffer received(BufferPool pool, byte[] datagram, NetworkInterface input) {
-        PacketBuffer packet = pool.allocate();
-        int link = packet.append(14);
-        packet.fill(link, 14, 0);
-        int at = packet.append(datagram.length);
-        packet.putBytes(at, datagram, 0, datagram.length);
-        packet.linkOffset(link);
-        packet.networkOffset(at);
-        packet.region(at + (datagram[0] & 0x0f) * 4, at + datagram.length);
-        packet.transportOffset(packet.start());
-        packet.inputInterface(input);
-        return packet;
-    }
-
-    /** An IPv4 datagram (20-byte header with a valid checksum) around {@code payload}. */
-    static byte[] datagram(int source, int destination, int protocol, int ttl, int flagsFragment, byte[] payload) {
-        byte[] d = new byte[20 + payload.length];
-        d[0] = 0x45;
-        d[2] = (byte) (d.length >>> 8);
-        d[3] = (byte) d.length;
-        d[6] = (byte) (flagsFragment >>> 8);
-        d[7] = (byte) flagsFragment;
-        d[8] = (byte) ttl;
-        d[9] = (byte) protocol;
-        putInt(d, 12, source);
-        putInt(d, 16, destination);
-        int sum = checksum(d, 0, 20);
-        d[10] = (byte) (sum >>> 8);
-        d[11] = (byte) sum;
-        System.arraycopy(payload, 0, d, 20, payload.length);
-        return d;
-    }
-
-    /** An ICMP message with a correct checksum: type, code, rest-of-header word, data. */
-    static byte[] icmp(int type, int code, int word, byte[] data) {
-        byte[] m = new byte[8 + data.length];
-        m[0] = (byte) type;
-        m[1] = (byte) code;
-        putInt(m, 4, word);
-        System.arraycopy(data, 0, m, 8, data.length);
-        int sum = checksum(m, 0, m.length);
-        m[2] = (byte) (sum >>> 8);
-        m[3] = (byte) sum;
-        return m;
-    }
-
-    static int checksum(byte[] b, int offset, int length) {
-        long sum = 0;
-        for (int i = 0; i < length; i += 2) {
-            int hi = b[offset + i] & 0xff;
-            int lo = i + 1 < length ? b[offset + i + 1] & 0xff : 0;
-            sum += (hi << 8) | lo;
-        }
-        while ((sum >>> 16) != 0) {
-            sum = (sum & 0xffff) + (sum >>> 16);
-        }
-        return (int) ~sum & 0xffff;
-    }
-
-    static void putInt(byte[] b, int offset, int value) {
-        b[offset] = (byte) (value >>> 24);
-        b[offset + 1] = (byte) (value >>> 16);
-        b[offset + 2] = (byte) (value >>> 8);
-        b[offset + 3] = (byte) value;
-    }
-
-    /** Reads {@code length} bytes of a buffer at {@code index}. */
-    static byte[] bytes(PacketBuffer b, int index, int length) {
-        byte[] out = new byte[length];
-        b.getBytes(index, out, 0, length);
-        return out;
     }
 
     /** An interface with an address; only what ICMP reads. */

@@ -4,7 +4,10 @@ import dev.strata.api.buffer.BufferPool;
 import dev.strata.api.buffer.PacketBuffer;
 import dev.strata.api.ipv4.Ipv4Address;
 
-/** Segments captured from the Linux kernel, and helpers to put bytes into buffers. */
+/**
+ * Segments captured from the Linux kernel, and a helper to put bytes into buffers (hex parsing
+ * and the IP payload are in {@link dev.strata.testsupport.TestPackets}).
+ */
 final class Golden {
 
     /*
@@ -52,45 +55,11 @@ final class Golden {
     private Golden() {
     }
 
-    static byte[] hex(String text) {
-        String digits = text.replaceAll("\\s", "");
-        byte[] bytes = new byte[digits.length() / 2];
-        for (int i = 0; i < bytes.length; i++) {
-            bytes[i] = (byte) Integer.parseInt(digits.substring(2 * i, 2 * i + 2), 16);
-        }
-        return bytes;
-    }
-
-    /** The IP payload (the TCP segment) of a datagram. */
-    static byte[] segment(byte[] datagram) {
-        int headerLength = (datagram[0] & 0x0f) * 4;
-        byte[] payload = new byte[datagram.length - headerLength];
-        System.arraycopy(datagram, headerLength, payload, 0, payload.length);
-        return payload;
-    }
-
     /** A buffer whose region holds {@code bytes} after the default headroom. */
     static PacketBuffer buffer(BufferPool pool, byte[] bytes) {
         PacketBuffer packet = pool.allocate();
         int at = packet.append(bytes.length);
         packet.putBytes(at, bytes, 0, bytes.length);
-        return packet;
-    }
-
-    /**
-     * A buffer as IPv4 hands it to a protocol: the datagram after 14 bytes of Ethernet
-     * header, {@code networkOffset} at the IPv4 header, the region the IP payload.
-     */
-    static PacketBuffer received(BufferPool pool, byte[] datagram) {
-        PacketBuffer packet = pool.allocate();
-        int link = packet.append(14);
-        packet.fill(link, 14, 0);
-        int at = packet.append(datagram.length);
-        packet.putBytes(at, datagram, 0, datagram.length);
-        packet.linkOffset(link);
-        packet.networkOffset(at);
-        packet.region(at + (datagram[0] & 0x0f) * 4, at + datagram.length);
-        packet.transportOffset(packet.start());
         return packet;
     }
 }

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.strata.api.buffer.BufferPool;
 import dev.strata.api.buffer.PacketBuffer;
+import dev.strata.testsupport.TestPackets;
 
 class TcpHeaderTest {
 
@@ -23,7 +24,7 @@ class TcpHeaderTest {
     }
 
     private PacketBuffer golden(String datagram) {
-        return Golden.buffer(pool, Golden.segment(Golden.hex(datagram)));
+        return Golden.buffer(pool, TestPackets.ipPayload(TestPackets.hex(datagram)));
     }
 
     @Test
@@ -123,16 +124,16 @@ class TcpHeaderTest {
 
     @Test
     void reemitsLinuxSynSynAckAckAndDataByteForByte() {
-        assertArrayEquals(Golden.segment(Golden.hex(Golden.LINUX_SYN)), reemit(Golden.LINUX_SYN, Golden.CLIENT, Golden.SERVER));
-        assertArrayEquals(Golden.segment(Golden.hex(Golden.LINUX_SYN_ACK)),
+        assertArrayEquals(TestPackets.ipPayload(TestPackets.hex(Golden.LINUX_SYN)), reemit(Golden.LINUX_SYN, Golden.CLIENT, Golden.SERVER));
+        assertArrayEquals(TestPackets.ipPayload(TestPackets.hex(Golden.LINUX_SYN_ACK)),
                 reemit(Golden.LINUX_SYN_ACK, Golden.SERVER, Golden.CLIENT));
-        assertArrayEquals(Golden.segment(Golden.hex(Golden.LINUX_ACK)), reemit(Golden.LINUX_ACK, Golden.CLIENT, Golden.SERVER));
-        assertArrayEquals(Golden.segment(Golden.hex(Golden.LINUX_DATA)), reemit(Golden.LINUX_DATA, Golden.CLIENT, Golden.SERVER));
+        assertArrayEquals(TestPackets.ipPayload(TestPackets.hex(Golden.LINUX_ACK)), reemit(Golden.LINUX_ACK, Golden.CLIENT, Golden.SERVER));
+        assertArrayEquals(TestPackets.ipPayload(TestPackets.hex(Golden.LINUX_DATA)), reemit(Golden.LINUX_DATA, Golden.CLIENT, Golden.SERVER));
     }
 
     @Test
     void detectsACorruptedChecksum() {
-        byte[] segment = Golden.segment(Golden.hex(Golden.LINUX_DATA));
+        byte[] segment = TestPackets.ipPayload(TestPackets.hex(Golden.LINUX_DATA));
         segment[25] ^= 1;
         PacketBuffer b = Golden.buffer(pool, segment);
         assertFalse(TcpHeader.checksumValid(b, b.start(), b.length(), Golden.CLIENT, Golden.SERVER));
@@ -148,7 +149,7 @@ class TcpHeaderTest {
 
     @Test
     void rejectsDataOffsetBelowFiveWords() {
-        byte[] segment = Golden.segment(Golden.hex(Golden.LINUX_ACK));
+        byte[] segment = TestPackets.ipPayload(TestPackets.hex(Golden.LINUX_ACK));
         segment[12] = 0x40;
         PacketBuffer b = Golden.buffer(pool, segment);
         assertEquals(TcpStatistic.BAD_DATA_OFFSET, TcpHeader.validate(b, b.start(), b.length()));
@@ -157,7 +158,7 @@ class TcpHeaderTest {
 
     @Test
     void rejectsDataOffsetBeyondTheSegment() {
-        byte[] segment = Golden.segment(Golden.hex(Golden.LINUX_ACK)); // 32 bytes
+        byte[] segment = TestPackets.ipPayload(TestPackets.hex(Golden.LINUX_ACK)); // 32 bytes
         segment[12] = (byte) 0x90; // 36 bytes claimed
         PacketBuffer b = Golden.buffer(pool, segment);
         assertEquals(TcpStatistic.BAD_DATA_OFFSET, TcpHeader.validate(b, b.start(), b.length()));
@@ -236,10 +237,10 @@ class TcpHeaderTest {
         PacketBuffer b = pool.allocate();
         int at = b.append(24);
         assertEquals(24, options.write(b, at, false));
-        assertArrayEquals(Golden.hex("0101 080a 0000 0001 0000 0002 0101 050a 0000 0064 0000 00c8"), b.toByteArray());
+        assertArrayEquals(TestPackets.hex("0101 080a 0000 0001 0000 0002 0101 050a 0000 0064 0000 00c8"), b.toByteArray());
         b.release();
         // and it reads back
-        PacketBuffer r = Golden.buffer(pool, Golden.hex("0101 080a 0000 0001 0000 0002 0101 050a 0000 0064 0000 00c8"));
+        PacketBuffer r = Golden.buffer(pool, TestPackets.hex("0101 080a 0000 0001 0000 0002 0101 050a 0000 0064 0000 00c8"));
         assertNull(options.parse(r, r.start(), 24));
         assertEquals(1, options.sackBlockCount);
         assertEquals(200, options.sackBlocks[1]);

@@ -6,7 +6,10 @@ import dev.strata.api.ipv4.Ipv4Address;
 import dev.strata.api.link.Link;
 import dev.strata.api.netif.NetworkInterface;
 
-/** Builders of received packets for the tests, and the golden bytes captured from Linux. */
+/**
+ * The golden bytes captured from Linux for the UDP tests, payload buffers and a fake interface;
+ * the packet builders are shared in {@link dev.strata.testsupport.TestPackets}.
+ */
 final class Packets {
 
     /*
@@ -43,109 +46,6 @@ final class Packets {
     static final int RECEIVER_PORT = 7777;
 
     private Packets() {
-    }
-
-    static byte[] hex(String text) {
-        String digits = text.replaceAll("\\s", "");
-        byte[] bytes = new byte[digits.length() / 2];
-        for (int i = 0; i < bytes.length; i++) {
-            bytes[i] = (byte) Integer.parseInt(digits.substring(2 * i, 2 * i + 2), 16);
-        }
-        return bytes;
-    }
-
-    static byte[] ipPayload(byte[] datagram) {
-        int headerLength = (datagram[0] & 0x0f) * 4;
-        byte[] payload = new byte[datagram.length - headerLength];
-        System.arraycopy(datagram, headerLength, payload, 0, payload.length);
-        return payload;
-    }
-
-    /**
-     * A buffer as IPv4 hands it to a protocol: the datagram after 14 bytes of Ethernet
-     * header, {@code networkOffset} at the IPv4 header, the region the IP payload.
-     */
-    static PacketBuffer received(BufferPool pool, byte[] datagram, NetworkInterface input) {
-        PacketBuffer packet = pool.allocate();
-        int link = packet.append(14);
-        packet.fill(link, 14, 0);
-        int at = packet.append(datagram.length);
-        packet.putBytes(at, datagram, 0, datagram.length);
-        packet.linkOffset(link);
-        packet.networkOffset(at);
-        packet.region(at + (datagram[0] & 0x0f) * 4, at + datagram.length);
-        packet.transportOffset(packet.start());
-        packet.inputInterface(input);
-        return packet;
-    }
-
-    /** An IPv4 datagram (20-byte header with a valid checksum) around {@code payload}. */
-    static byte[] datagram(int source, int destination, int protocol, byte[] payload) {
-        byte[] d = new byte[20 + payload.length];
-        d[0] = 0x45;
-        d[2] = (byte) (d.length >>> 8);
-        d[3] = (byte) d.length;
-        d[6] = 0x40; // DF, as Linux sends UDP
-        d[8] = 64;
-        d[9] = (byte) protocol;
-        putInt(d, 12, source);
-        putInt(d, 16, destination);
-        int sum = checksum(d, 0, 20, 0);
-        d[10] = (byte) (sum >>> 8);
-        d[11] = (byte) sum;
-        System.arraycopy(payload, 0, d, 20, payload.length);
-        return d;
-    }
-
-    /** A UDP datagram with a correct checksum over the pseudo-header (0 sent as 0xffff). */
-    static byte[] udp(int source, int sourcePort, int destination, int destinationPort, byte[] data) {
-        byte[] u = udpNoChecksum(sourcePort, destinationPort, data);
-        long pseudo = (source >>> 16) + (source & 0xffff) + (destination >>> 16) + (destination & 0xffff) + 17 + u.length;
-        int sum = checksum(u, 0, u.length, pseudo);
-        if (sum == 0) {
-            sum = 0xffff;
-        }
-        u[6] = (byte) (sum >>> 8);
-        u[7] = (byte) sum;
-        return u;
-    }
-
-    /** A UDP datagram with checksum field 0 ("none", RFC 768). */
-    static byte[] udpNoChecksum(int sourcePort, int destinationPort, byte[] data) {
-        byte[] u = new byte[8 + data.length];
-        u[0] = (byte) (sourcePort >>> 8);
-        u[1] = (byte) sourcePort;
-        u[2] = (byte) (destinationPort >>> 8);
-        u[3] = (byte) destinationPort;
-        u[4] = (byte) (u.length >>> 8);
-        u[5] = (byte) u.length;
-        System.arraycopy(data, 0, u, 8, data.length);
-        return u;
-    }
-
-    /** A whole IPv4 datagram carrying a checksummed UDP datagram. */
-    static byte[] udpDatagram(int source, int sourcePort, int destination, int destinationPort, byte[] data) {
-        return datagram(source, destination, 17, udp(source, sourcePort, destination, destinationPort, data));
-    }
-
-    static int checksum(byte[] b, int offset, int length, long initial) {
-        long sum = initial;
-        for (int i = 0; i < length; i += 2) {
-            int hi = b[offset + i] & 0xff;
-            int lo = i + 1 < length ? b[offset + i + 1] & 0xff : 0;
-            sum += (hi << 8) | lo;
-        }
-        while ((sum >>> 16) != 0) {
-            sum = (sum & 0xffff) + (sum >>> 16);
-        }
-        return (int) ~sum & 0xffff;
-    }
-
-    static void putInt(byte[] b, int offset, int value) {
-        b[offset] = (byte) (value >>> 24);
-        b[offset + 1] = (byte) (value >>> 16);
-        b[offset + 2] = (byte) (value >>> 8);
-        b[offset + 3] = (byte) value;
     }
 
     /** A payload buffer as the socket layer builds it: the data after the pool's headroom. */

@@ -1,11 +1,11 @@
 package dev.strata.udp;
 
+import static dev.strata.testsupport.TestPackets.hex;
 import static dev.strata.udp.Packets.LINUX_HELLO;
 import static dev.strata.udp.Packets.LINUX_RECEIVER;
 import static dev.strata.udp.Packets.LINUX_SENDER;
 import static dev.strata.udp.Packets.RECEIVER_PORT;
 import static dev.strata.udp.Packets.SENDER_PORT;
-import static dev.strata.udp.Packets.hex;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,6 +18,7 @@ import dev.strata.api.buffer.PacketBuffer;
 import dev.strata.api.ipv4.Ipv4Address;
 import dev.strata.api.socket.NetSocketException;
 import dev.strata.api.socket.SocketError;
+import dev.strata.testsupport.TestPackets;
 
 /**
  * ICMP errors about datagrams we sent. The stack plays 198.18.66.1 and sent Linux's "hello
@@ -57,7 +58,7 @@ class UdpIcmpErrorTest {
     private void icmpError(int type, int code, int from, byte[] quoted) {
         PacketBuffer packet = pool.allocate();
         int at = packet.append(20 + 8 + quoted.length);
-        byte[] outer = Packets.datagram(from, LINUX_SENDER, 1, new byte[0]);
+        byte[] outer = TestPackets.datagram(from, LINUX_SENDER, 1, new byte[0]);
         packet.putBytes(at, outer, 0, 20);
         packet.putU8(at + 20, type);
         packet.putU8(at + 21, code);

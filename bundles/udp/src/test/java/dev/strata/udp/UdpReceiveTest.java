@@ -1,18 +1,18 @@
 package dev.strata.udp;
 
+import static dev.strata.testsupport.TestPackets.datagram;
+import static dev.strata.testsupport.TestPackets.hex;
+import static dev.strata.testsupport.TestPackets.ipPayload;
+import static dev.strata.testsupport.TestPackets.received;
+import static dev.strata.testsupport.TestPackets.udp;
+import static dev.strata.testsupport.TestPackets.udpDatagram;
+import static dev.strata.testsupport.TestPackets.udpNoChecksum;
 import static dev.strata.udp.Packets.LINUX_HELLO;
 import static dev.strata.udp.Packets.LINUX_ODD;
 import static dev.strata.udp.Packets.LINUX_RECEIVER;
 import static dev.strata.udp.Packets.LINUX_SENDER;
 import static dev.strata.udp.Packets.RECEIVER_PORT;
 import static dev.strata.udp.Packets.SENDER_PORT;
-import static dev.strata.udp.Packets.datagram;
-import static dev.strata.udp.Packets.hex;
-import static dev.strata.udp.Packets.ipPayload;
-import static dev.strata.udp.Packets.received;
-import static dev.strata.udp.Packets.udp;
-import static dev.strata.udp.Packets.udpDatagram;
-import static dev.strata.udp.Packets.udpNoChecksum;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;

@@ -1,17 +1,17 @@
 package dev.strata.udp;
 
+import static dev.strata.testsupport.TestPackets.datagram;
+import static dev.strata.testsupport.TestPackets.hex;
+import static dev.strata.testsupport.TestPackets.ipPayload;
+import static dev.strata.testsupport.TestPackets.received;
+import static dev.strata.testsupport.TestPackets.udpNoChecksum;
 import static dev.strata.udp.Packets.LINUX_HELLO;
 import static dev.strata.udp.Packets.LINUX_ODD;
 import static dev.strata.udp.Packets.LINUX_RECEIVER;
 import static dev.strata.udp.Packets.LINUX_SENDER;
 import static dev.strata.udp.Packets.RECEIVER_PORT;
 import static dev.strata.udp.Packets.SENDER_PORT;
-import static dev.strata.udp.Packets.datagram;
-import static dev.strata.udp.Packets.hex;
-import static dev.strata.udp.Packets.ipPayload;
 import static dev.strata.udp.Packets.payload;
-import static dev.strata.udp.Packets.received;
-import static dev.strata.udp.Packets.udpNoChecksum;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -30,6 +30,7 @@ import dev.strata.api.ipv4.Ipv4Output;
 import dev.strata.api.ipv4.SendResult;
 import dev.strata.api.socket.NetSocketException;
 import dev.strata.api.socket.SocketError;
+import dev.strata.testsupport.TestPackets;
 
 /** Sending: here the stack plays Linux's sender, 198.18.66.1, so its bytes can be compared with Linux's. */
 class UdpSendTest {
@@ -108,7 +109,7 @@ class UdpSendTest {
         byte[] probe = udpNoChecksum(SENDER_PORT, RECEIVER_PORT, new byte[2]);
         long pseudo = (LINUX_SENDER >>> 16) + (LINUX_SENDER & 0xffff) + (LINUX_RECEIVER >>> 16) + (LINUX_RECEIVER & 0xffff)
                 + 17 + probe.length;
-        int word = Packets.checksum(probe, 0, probe.length, pseudo);
+        int word = TestPackets.checksum(probe, 0, probe.length, pseudo);
         byte[] data = {(byte) (word >>> 8), (byte) word};
 
         udp.send(socket, payload(pool, data), LINUX_RECEIVER, RECEIVER_PORT, 64, 0);
