@@ -90,6 +90,19 @@ public class RealPeerIT {
         assertTrue("summary: " + ping, ping.output.contains("3 packets transmitted, 3 received, 0% packet loss"));
     }
 
+    /** SPEC section 2: with no configuration, the stack's curl fetches its own status page and www/ over lo. */
+    @Test
+    public void a1b_curlsItsOwnStatusPageOverLoopback() {
+        Exec.Result page = strata.client("curl http://127.0.0.1/");
+        assertEquals("exit status: " + page, 0, page.exitCode);
+        assertTrue("the status page: " + page, page.output.contains("<table id=\"interfaces\">")
+                && page.output.contains("<tr><td>lo</td>"));
+        Exec.Result head = strata.client("curl -I http://127.0.0.1/README.txt");
+        assertEquals("exit status: " + head, 0, head.exitCode);
+        assertTrue("www/README.txt: " + head, head.output.startsWith("HTTP/1.1 200 OK")
+                && head.output.contains("Content-Type: text/plain; charset=utf-8"));
+    }
+
     @Test
     public void a2_badCommandLineFailsWithOneLineError() {
         Exec.Result result = strata.client("ifconfig bogus0 1.2.3/24 up");
