@@ -696,8 +696,9 @@ final class HttpConnection {
             key.cancel();
         }
         socket.close();
-        if (Thread.currentThread() == server.thread()) {
-            server.pool().recycle(parser, in, out); // the pool is the server thread's alone
+        if (Thread.currentThread() == server.thread() && !waiting) {
+            // the pool is the server thread's alone; a worker still reading the parser keeps it
+            server.pool().recycle(parser, in, out);
         }
         server.closed(this);
     }
