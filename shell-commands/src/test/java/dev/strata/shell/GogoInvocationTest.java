@@ -28,11 +28,11 @@ import dev.strata.api.neighbour.NeighbourEntry;
 import dev.strata.api.neighbour.NeighbourState;
 import dev.strata.api.netif.InterfaceConfig;
 import dev.strata.api.stats.StatisticsProvider;
-import dev.strata.shell.Fakes.FakeInterface;
-import dev.strata.shell.Fakes.FakeInterfaceManager;
-import dev.strata.shell.Fakes.FakeLink;
 import dev.strata.shell.Fakes.FakeNeighbours;
 import dev.strata.shell.Fakes.FakeRoutingTable;
+import dev.strata.testsupport.FakeInterface;
+import dev.strata.testsupport.FakeInterfaceManager;
+import dev.strata.testsupport.FakeLink;
 
 /**
  * The commands as Gogo's own runtime calls them, so that the {@code @Parameter} options,

@@ -15,10 +15,10 @@ import dev.strata.api.ether.MacAddress;
 import dev.strata.api.ipv4.Ipv4Address;
 import dev.strata.api.link.LinkRequest;
 import dev.strata.api.netif.InterfaceConfig;
-import dev.strata.shell.Fakes.FakeInterface;
-import dev.strata.shell.Fakes.FakeInterfaceManager;
-import dev.strata.shell.Fakes.FakeLink;
 import dev.strata.shell.Fakes.Output;
+import dev.strata.testsupport.FakeInterface;
+import dev.strata.testsupport.FakeInterfaceManager;
+import dev.strata.testsupport.FakeLink;
 
 class IfconfigCommandTest {
 

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import org.junit.jupiter.api.Test;
 
 import dev.strata.api.ether.MacAddress;
-import dev.strata.shell.Fakes.FakeInterface;
-import dev.strata.shell.Fakes.FakeLink;
+import dev.strata.testsupport.FakeInterface;
+import dev.strata.testsupport.FakeLink;
 
 class IfconfigFormatterTest {
 

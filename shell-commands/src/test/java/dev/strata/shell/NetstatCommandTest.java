@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 
 import dev.strata.api.ipv4.Ipv4Address;
 import dev.strata.api.socket.SocketInfo;
-import dev.strata.shell.Fakes.FakeSocketService;
 import dev.strata.shell.Fakes.Output;
+import dev.strata.testsupport.ListOnlySockets;
 
 /**
  * netstat held to net-tools: the expected lines are Linux's own, captured with net-tools
@@ -31,7 +31,7 @@ class NetstatCommandTest {
     private static final String UDP_CONNECTED = "udp        0      0 127.0.0.1:34579         127.0.0.1:7             ESTABLISHED";
 
     private final NetstatCommand command = new NetstatCommand();
-    private final FakeSocketService sockets = new FakeSocketService();
+    private final ListOnlySockets sockets = new ListOnlySockets();
     private final Output out = new Output();
 
     @BeforeEach

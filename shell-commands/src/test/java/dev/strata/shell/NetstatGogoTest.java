@@ -16,7 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.strata.api.socket.SocketInfo;
-import dev.strata.shell.Fakes.FakeSocketService;
+import dev.strata.testsupport.ListOnlySockets;
 
 /** netstat and ss as Gogo's runtime calls them: separate and combined options, the scope, the fallback. */
 class NetstatGogoTest {
@@ -32,7 +32,7 @@ class NetstatGogoTest {
     void startGogo() {
         threadIo.start();
         processor = new CommandProcessorImpl(threadIo);
-        FakeSocketService sockets = new FakeSocketService();
+        ListOnlySockets sockets = new ListOnlySockets();
         sockets.sockets.add(new SocketInfo("udp", 0, 7, 0, 0, "", 0, 0, "dev.strata.services"));
         NetstatCommand netstat = new NetstatCommand();
         netstat.sockets = sockets;

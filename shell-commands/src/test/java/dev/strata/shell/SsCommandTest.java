@@ -10,14 +10,14 @@ import org.junit.jupiter.api.Test;
 import dev.strata.api.ipv4.Ipv4Address;
 import dev.strata.api.socket.SocketInfo;
 import dev.strata.api.tcp.TcpConnectionInfo;
-import dev.strata.shell.Fakes.FakeSocketService;
 import dev.strata.shell.Fakes.Output;
+import dev.strata.testsupport.ListOnlySockets;
 
 /** ss -s held to iproute2's layout (misc/ss.c print_summary; checked against iproute2 6.x here with {@code ss -s | cat -A}). */
 class SsCommandTest {
 
     private final SsCommand command = new SsCommand();
-    private final FakeSocketService sockets = new FakeSocketService();
+    private final ListOnlySockets sockets = new ListOnlySockets();
     private final Output out = new Output();
 
     private static SocketInfo tcp(String state) {

@@ -22,6 +22,7 @@ import dev.strata.api.ether.EthernetOutput;
 import dev.strata.api.neighbour.NeighbourEntry;
 import dev.strata.api.neighbour.NeighbourState;
 import dev.strata.api.time.ManualScheduler;
+import dev.strata.testsupport.FakeInterfaceManager;
 import dev.strata.testsupport.FakeLink;
 
 class ArpLayerTest {

@@ -15,14 +15,14 @@ import org.junit.jupiter.api.Test;
 
 import dev.strata.api.ipv4.Ipv4Address;
 import dev.strata.api.ipv4.Route;
-import dev.strata.ipv4.Fakes.FakeInterface;
-import dev.strata.ipv4.Fakes.FakeInterfaceManager;
+import dev.strata.testsupport.FakeInterface;
+import dev.strata.testsupport.FakeInterfaceManager;
 
 class Ipv4RoutingTableTest {
 
     private final FakeInterfaceManager interfaces = new FakeInterfaceManager();
-    private final FakeInterface eth0 = new FakeInterface(2, "eth0", ip("198.18.0.2"), 24, 1500, false);
-    private final FakeInterface eth1 = new FakeInterface(3, "eth1", ip("198.19.5.2"), 16, 1500, false);
+    private final FakeInterface eth0 = Fakes.iface(2, "eth0", ip("198.18.0.2"), 24, 1500, false);
+    private final FakeInterface eth1 = Fakes.iface(3, "eth1", ip("198.19.5.2"), 16, 1500, false);
 
     Ipv4RoutingTableTest() {
         interfaces.interfaces.add(eth0);

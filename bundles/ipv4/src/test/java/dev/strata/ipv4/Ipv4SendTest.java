@@ -21,6 +21,7 @@ import dev.strata.api.ipv4.Ipv4Output;
 import dev.strata.api.ipv4.Route;
 import dev.strata.api.ipv4.SendResult;
 import dev.strata.ipv4.Fakes.Sent;
+import dev.strata.testsupport.FakeInterface;
 
 class Ipv4SendTest {
 
@@ -199,7 +200,7 @@ class Ipv4SendTest {
     @Test
     void fragmentsAtASmallMtuInMultiplesOfEight() {
         TestStack small = new TestStack();
-        Fakes.FakeInterface tiny = new Fakes.FakeInterface(3, "tiny", Ipv4Address.parse("198.18.9.2"), 24, 68, false);
+        FakeInterface tiny = Fakes.iface(3, "tiny", Ipv4Address.parse("198.18.9.2"), 24, 68, false);
         small.interfaces.interfaces.add(tiny);
         small.routes.interfaceUp(tiny);
         small.layer.interfaceUp(tiny);

@@ -8,11 +8,11 @@ import dev.strata.api.ipv4.InternetChecksum;
 import dev.strata.api.ipv4.IpProtocol;
 import dev.strata.api.ipv4.Ipv4Address;
 import dev.strata.api.time.ManualScheduler;
-import dev.strata.ipv4.Fakes.FakeInterface;
-import dev.strata.ipv4.Fakes.FakeInterfaceManager;
 import dev.strata.ipv4.Fakes.RecordingHandler;
 import dev.strata.ipv4.Fakes.RecordingIcmpErrors;
 import dev.strata.ipv4.Fakes.RecordingNeighbours;
+import dev.strata.testsupport.FakeInterface;
+import dev.strata.testsupport.FakeInterfaceManager;
 
 /**
  * An IPv4 layer wired to fakes: {@code eth0} 198.18.7.2/24 (MTU 1500, where the Linux
@@ -27,8 +27,8 @@ final class TestStack {
     final BufferPool pool;
     final ManualScheduler scheduler = new ManualScheduler();
     final FakeInterfaceManager interfaces = new FakeInterfaceManager();
-    final FakeInterface eth0 = new FakeInterface(2, "eth0", ADDRESS, 24, 1500, false);
-    final FakeInterface lo = new FakeInterface(1, "lo", Ipv4Address.LOOPBACK, 8, 65536, true);
+    final FakeInterface eth0 = Fakes.iface(2, "eth0", ADDRESS, 24, 1500, false);
+    final FakeInterface lo = Fakes.iface(1, "lo", Ipv4Address.LOOPBACK, 8, 65536, true);
     final Ipv4RoutingTable routes;
     final Ipv4Layer layer;
     final RecordingNeighbours neighbours = new RecordingNeighbours();

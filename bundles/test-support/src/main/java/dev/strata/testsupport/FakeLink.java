@@ -10,24 +10,33 @@ import dev.strata.api.link.LinkStatistics;
 
 /**
  * A link that records the bytes of every frame it is given and releases the buffer (the
- * Ethernet and ARP tests share it). Transmission can be refused ({@link #accept}), which counts
- * a transmit drop.
+ * Ethernet, ARP, IPv4 and shell tests share it). Transmission can be refused ({@link #accept}),
+ * which counts a transmit drop.
  */
 public final class FakeLink implements Link {
+    public final String name;
     public final long mac;
+    public final int mtu;
     public final boolean loopback;
     public final LinkStatistics statistics = new LinkStatistics();
     public final List<byte[]> sent = new ArrayList<>();
     public boolean accept = true;
 
+    /** A link named {@code lo} (loopback) or {@code strata0}, MTU 1500. */
     public FakeLink(long mac, boolean loopback) {
+        this(loopback ? "lo" : "strata0", mac, 1500, loopback);
+    }
+
+    public FakeLink(String name, long mac, int mtu, boolean loopback) {
+        this.name = name;
         this.mac = mac;
+        this.mtu = mtu;
         this.loopback = loopback;
     }
 
     @Override
     public String name() {
-        return loopback ? "lo" : "strata0";
+        return name;
     }
 
     @Override
@@ -37,7 +46,7 @@ public final class FakeLink implements Link {
 
     @Override
     public int mtu() {
-        return 1500;
+        return mtu;
     }
 
     @Override

@@ -5,41 +5,22 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.SocketOption;
 import java.nio.ByteBuffer;
-import java.util.List;
 import java.util.concurrent.CompletionStage;
 
-import dev.strata.api.socket.DatagramSocket;
-import dev.strata.api.socket.ListeningSocket;
-import dev.strata.api.socket.SocketInfo;
-import dev.strata.api.socket.SocketSelector;
-import dev.strata.api.socket.SocketService;
+import dev.strata.api.socket.NetSocketException;
 import dev.strata.api.socket.StreamSocket;
+import dev.strata.testsupport.ListOnlySockets;
 
 /**
  * What a test socket layer for the client needs no more than: blocking stream sockets that
- * connect, read, write and close. Everything else a client never calls fails loudly.
+ * connect, read, write and close. Everything else a client never calls fails loudly (the rest
+ * of the layer is test-support's {@link ListOnlySockets}, which lists no sockets).
  */
-public abstract class ClientSockets implements SocketService {
+public abstract class ClientSockets extends ListOnlySockets {
 
+    /** Opens a blocking client stream socket (every subclass must). */
     @Override
-    public DatagramSocket openDatagram() {
-        throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public ListeningSocket openListening() {
-        throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public SocketSelector openSelector() {
-        throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public List<SocketInfo> sockets() {
-        return List.of();
-    }
+    public abstract StreamSocket openStream() throws NetSocketException;
 
     /** A blocking client stream socket: subclasses implement connect, read, write, addresses and close. */
     abstract static class Stream implements StreamSocket {
