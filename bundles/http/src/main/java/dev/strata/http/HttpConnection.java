@@ -53,18 +53,24 @@ final class HttpConnection {
     static final int MAX_CHUNK = 0xFFFF;
     /** A chunk's framing: 4 hex digits and CRLF before the data, CRLF after. */
     private static final int CHUNK_OVERHEAD = 8;
+    /** How long a connection idles between requests before its parser and buffers go back to the pool. */
+    static final long RELEASE_NANOS = 1_000_000_000L;
     /** How long a closing connection waits for the client's FIN. */
     static final long LINGER_NANOS = 2_000_000_000L;
 
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0).asReadOnlyBuffer();
+    /** The input and output buffer of a connection idling between requests: it holds none (a few hundred bytes in all). */
+    private static final ByteBuffer IDLE = ByteBuffer.allocate(0);
     private static final byte[] NOT_FOUND = "404 Not Found\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     private static final byte[] UNAVAILABLE = "503 Service Unavailable\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private final HttpServer server;
     private final StreamSocket socket;
-    private final RequestParser parser;
+    private final HttpLimits limits;
+    /** The parser and the two buffers: the pool's while the connection idles between requests (null, {@link #IDLE}). */
+    private RequestParser parser;
     private final ResponseWriter writer = new ResponseWriter();
-    private final ByteBuffer in;
+    private ByteBuffer in;
     private ByteBuffer out;
     private ByteBuffer body = EMPTY;
     private final Request request = new Request();
@@ -97,9 +103,9 @@ final class HttpConnection {
     HttpConnection(HttpServer server, StreamSocket socket, HttpLimits limits) {
         this.server = server;
         this.socket = socket;
-        this.parser = server.pool().parser(limits);
-        this.in = server.pool().buffer();
-        this.out = server.pool().buffer();
+        this.limits = limits;
+        this.in = IDLE;
+        this.out = IDLE;
         this.lastActivity = server.nanoTime();
     }
 
@@ -121,6 +127,9 @@ final class HttpConnection {
         if (closed) {
             return;
         }
+        if (parser == null) {
+            acquire(); // a request is coming: take a parser and buffers from the pool
+        }
         flush();
         processHeld();
         if (!closed && (ready & SocketSelector.READ) != 0) {
@@ -133,6 +142,35 @@ final class HttpConnection {
         if (!closed) {
             updateInterest();
         }
+    }
+
+    private void acquire() {
+        parser = server.pool().parser(limits);
+        in = server.pool().buffer();
+        out = server.pool().buffer();
+    }
+
+    /**
+     * A connection idle between requests for {@link #RELEASE_NANOS} (nothing received of the next,
+     * nothing to send, no handler at work) gives its parser and buffers back to the pool: an idle
+     * keep-alive connection costs its few objects, not ~60 KiB (10,000 of them would hold 600 MB),
+     * while a busy one keeps them from request to request.
+     */
+    private void releaseIfIdle() {
+        if (parser == null || in.position() > 0 || out.position() > 0 || requestStarted || streaming != null || waiting
+                || lingering || closeAfterWrite) {
+            return;
+        }
+        server.pool().recycle(parser, in, out);
+        parser = null;
+        in = IDLE;
+        out = IDLE;
+        body = EMPTY;
+    }
+
+    /** True while the connection holds no parser or buffer (for tests). */
+    boolean idle() {
+        return parser == null;
     }
 
     /** Parses the requests held back by backpressure or a streamed body, once output allows. */
@@ -622,7 +660,7 @@ final class HttpConnection {
             want |= SocketSelector.WRITE;
         }
         if (!inputDone && (lingering || !closeAfterWrite && streaming == null && !waiting
-                && out.position() < HIGH_WATER && in.hasRemaining())) {
+                && out.position() < HIGH_WATER && (parser == null || in.hasRemaining()))) {
             want |= SocketSelector.READ;
         }
         if (want != interest && key != null && key.isValid()) {
@@ -650,6 +688,9 @@ final class HttpConnection {
             return false;
         }
         if (idle <= idleNanos) {
+            if (idle > RELEASE_NANOS) {
+                releaseIfIdle();
+            }
             return false;
         }
         if (requestStarted && out.position() == 0 && streaming == null && !closeAfterWrite) {
@@ -696,7 +737,7 @@ final class HttpConnection {
             key.cancel();
         }
         socket.close();
-        if (Thread.currentThread() == server.thread() && !waiting) {
+        if (Thread.currentThread() == server.thread() && !waiting && parser != null) {
             // the pool is the server thread's alone; a worker still reading the parser keeps it
             server.pool().recycle(parser, in, out);
         }

@@ -373,6 +373,26 @@ class HttpServerTest {
     }
 
     @Test
+    void aKeepAliveConnectionIdleForASecondHoldsNoBufferAndServesTheNextRequest() throws Exception {
+        server = new HttpServer(sockets, new HttpServer.Settings(new InetSocketAddress("0.0.0.0", PORT),
+                HttpLimits.DEFAULT, 60_000), nanos::get, System::currentTimeMillis);
+        eventually(() -> sockets.listener(PORT) != null, "the server listening");
+        server.addHandler(hello("k"), Map.of(HttpHandler.PATH, "/"));
+        Reader r = new Reader(connect());
+        r.peer.peerWrite(ascii("POST /a HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\n\r\nabc"));
+        assertTrue(r.responses(1).endsWith("k POST /a null"));
+        eventually(() -> server.connectionCount() == 1, "the connection open");
+        nanos.addAndGet(HttpConnection.RELEASE_NANOS / 2);
+        Thread.sleep(2 * HttpServer.SWEEP_MILLIS);
+        assertTrue(server.pool().buffersKept() == 0, "a connection idle for less keeps its buffers");
+        nanos.addAndGet(HttpConnection.RELEASE_NANOS);
+        eventually(() -> server.pool().buffersKept() == 2, "the idle connection's buffers back in the pool");
+        r.peer.peerWrite(ascii("GET /b HTTP/1.1\r\nHost: h\r\n\r\n"));
+        assertTrue(r.responses(2).endsWith("k GET /b null"), "served again with buffers from the pool");
+        assertTrue(r.peer.isOpen() && !r.peer.outputShutdown());
+    }
+
+    @Test
     void aboveMaxConnectionsNewOnesWaitInTheAcceptQueueUntilOneCloses() throws Exception {
         server = new HttpServer(sockets, new HttpServer.Settings(new InetSocketAddress("0.0.0.0", PORT),
                 HttpLimits.DEFAULT, 60_000, 2), nanos::get, System::currentTimeMillis);
