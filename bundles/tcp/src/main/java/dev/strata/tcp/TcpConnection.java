@@ -587,9 +587,10 @@ final class TcpConnection implements StreamConnection {
 
     /**
      * RFC 6191 2: a SYN for this 4-tuple while in TIME-WAIT may open a new incarnation when it
-     * is newer than anything of the old one: a TSval above TS.Recent when both use timestamps,
-     * else a SEQ above RCV.NXT. Then this connection goes and the ISS the new one should use
-     * is returned, beyond anything this incarnation sent (SND.NXT + 2^16 + 1, as Linux);
+     * is newer than anything of the old one: a TSval above TS.Recent (or equal to it with a SEQ
+     * above RCV.NXT) when both use timestamps, else a SEQ above RCV.NXT. Then this connection
+     * goes and the ISS the new one should use is returned, beyond anything this incarnation sent
+     * (SND.NXT + 2^16 + 1, as Linux);
      * otherwise -1, and the SYN is processed here (RFC 9293 3.10.7.4, a challenge ACK).
      */
     long reuseTimeWait(Segment syn) {
@@ -597,7 +598,10 @@ final class TcpConnection implements StreamConnection {
             if (removed || tcb.state != TcpState.TIME_WAIT) {
                 return -1;
             }
-            boolean newer = tcb.timestamps && syn.options.timestamps ? Seq.gt(syn.options.tsVal, tcb.tsRecent)
+            boolean newer = tcb.timestamps && syn.options.timestamps
+                    ? Seq.gt(syn.options.tsVal, tcb.tsRecent)
+                            // RFC 6191 2: the same timestamp (within the peer's clock tick) and a higher sequence
+                            || syn.options.tsVal == tcb.tsRecent && Seq.gt(syn.seq, tcb.rcvNxt)
                     : Seq.gt(syn.seq, tcb.rcvNxt);
             if (!newer) {
                 return -1;

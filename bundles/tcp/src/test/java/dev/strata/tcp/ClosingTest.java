@@ -149,10 +149,25 @@ class ClosingTest {
     void synWithAnOlderTimestampLeavesTimeWaitInPlace() throws Exception {
         StreamConnection old = establishedWithTimestamps();
         toTimeWait(old, true);
-        h.inject(seg("S").seq(9000).mss(1460).ts(702, 0)); // not newer than TS.Recent
+        h.inject(seg("S").seq(9000).mss(1460).ts(701, 0)); // older than TS.Recent, whatever its sequence
         h.expect(". seq 1000002 ack 5002 win 65535 <TS ecr 702>"); // RFC 5961 4.2: the challenge ACK
         assertEquals("TIME_WAIT", old.state());
         assertEquals(0, h.counter(TcpStatistic.TIME_WAIT_REUSED));
+    }
+
+    @Test
+    void synWithTheSameTimestampReopensTimeWaitOnlyAboveRcvNxt() throws Exception {
+        StreamConnection old = establishedWithTimestamps();
+        toTimeWait(old, true);
+        // RFC 6191 2, second case: the same timestamp (a new connection within the peer's clock
+        // tick, as a client reusing ports quickly makes it) and a higher sequence number
+        h.inject(seg("S").seq(4000).mss(1460).ts(702, 0)); // not above RCV.NXT 5002
+        h.expect(". seq 1000002 ack 5002 win 65535 <TS ecr 702>");
+        assertEquals("TIME_WAIT", old.state());
+        h.inject(seg("S").seq(9000).mss(1460).ts(702, 0));
+        h.expect("S. seq 1065539 ack 9001 win 65535 <mss 1460,TS ecr 702>");
+        assertEquals("CLOSED", old.state());
+        assertEquals(1, h.counter(TcpStatistic.TIME_WAIT_REUSED));
     }
 
     @Test
