@@ -14,6 +14,9 @@ nothing in the kernel's own stack vets or repairs them.
         as send, then listen on the TAP until it is quiet and print
         "replies NAME rst=R synack=S other=O dropped=D" (frames Strata sent back, by kind;
         D = frames the TAP's queue dropped on their way to Strata)
+  hostile.py ... serve
+        read commands from standard input, one a line, "send NAME COUNT", and answer each as
+        "send NAME --count COUNT --replies" does (one process for a whole batch of cases)
   hostile.py ... flood --port P --count N --seconds S
         N SYNs to port P from random ports of spoofed on-link addresses spread over S seconds,
         never completing; answers ARP for the spoofed addresses (with MACs nobody owns, so the
@@ -519,6 +522,8 @@ def tcp_rst_for_no_connection(net, n):
 
 def send_case(net, name, count, replies):
     layer, default, builder = CASES[name]
+    net.tx_dropped_start = net.tx_dropped()
+    net.ports.clear()
     if name == "tcp_syn_fin_to_listener":
         net.announce_spoofed()
     frames = builder(net, default if count is None else count)
@@ -526,7 +531,7 @@ def send_case(net, name, count, replies):
         net.send_all(frames)
     except OSError as e:
         if e.errno in (errno.EINVAL, errno.EMSGSIZE):
-            print("unsendable %s %s" % (name, os.strerror(e.errno)))
+            print("unsendable %s %s" % (name, os.strerror(e.errno)), flush=True)
             return
         raise
     print("sent %s %d" % (name, len(frames)), flush=True)
@@ -534,7 +539,7 @@ def send_case(net, name, count, replies):
         tally = {}
         net.listen_until_quiet(tally)
         print("replies %s rst=%d synack=%d other=%d dropped=%d" % (
-            name, tally.get("rst", 0), tally.get("synack", 0), tally.get("other", 0), net.dropped()))
+            name, tally.get("rst", 0), tally.get("synack", 0), tally.get("other", 0), net.dropped()), flush=True)
 
 
 def flood(net, port, count, seconds):
@@ -575,7 +580,7 @@ def main():
     parser.add_argument("--stack-mac", required=True)
     parser.add_argument("--kernel", required=True)
     parser.add_argument("--kernel-mac", required=True)
-    parser.add_argument("command", choices=["list", "send", "flood", "scan"])
+    parser.add_argument("command", choices=["list", "send", "serve", "flood", "scan"])
     parser.add_argument("names", nargs="*")
     parser.add_argument("--count", type=int)
     parser.add_argument("--replies", action="store_true")
@@ -595,6 +600,13 @@ def main():
                 print("no case %s" % name, file=sys.stderr)
                 return 2
             send_case(net, name, args.count, args.replies)
+    elif args.command == "serve":
+        for line in sys.stdin:
+            words = line.split()
+            if len(words) == 3 and words[0] == "send" and words[1] in CASES:
+                send_case(net, words[1], int(words[2]), True)
+            else:
+                print("bad command %r" % line.strip(), flush=True)
     elif args.command == "flood":
         flood(net, args.port, args.count or 3000, args.seconds)
     else:

@@ -4,6 +4,12 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -184,7 +190,7 @@ public class HostileTrafficIT {
     }
 
     @Test
-    public void a_everyMalformedFrameIsCountedByItsReasonAndDropped() throws InterruptedException {
+    public void a_everyMalformedFrameIsCountedByItsReasonAndDropped() throws IOException, InterruptedException {
         Exec.Result list = hostile("list").orFail();
         Set<String> listed = new LinkedHashSet<>();
         for (String line : list.output.split("\n")) {
@@ -199,46 +205,62 @@ public class HostileTrafficIT {
         List<String> failures = new ArrayList<>();
         List<String> report = new ArrayList<>();
         Map<String, Long> before = stats();
-        for (Case c : CASES) {
-            String problem = null;
-            Exec.Result run = hostile("send", c.name(), "--count", String.valueOf(c.count()), "--replies");
-            Matcher unsendable = UNSENDABLE.matcher(run.output);
-            Matcher sent = SENT.matcher(run.output);
-            Matcher replies = REPLIES.matcher(run.output);
-            Map<String, Long> after = before;
-            if (unsendable.find()) {
-                problem = "could not be sent: " + unsendable.group(2);
-            } else if (!run.succeeded() || !sent.find() || !replies.find()) {
-                problem = "hostile.py failed: " + run;
-            } else {
-                int frames = Integer.parseInt(sent.group(2));
-                after = awaitCounted(before, frames, c);
-                long delta = c.counter() == null ? 0 : after.get(c.counter()) - before.get(c.counter());
-                int rst = Integer.parseInt(replies.group(1));
-                int synAck = Integer.parseInt(replies.group(2));
-                int other = Integer.parseInt(replies.group(3));
-                int dropped = Integer.parseInt(replies.group(4));
-                String seen = (c.counter() == null ? "" : c.counter() + " +" + delta + ", ") + "replies rst=" + rst + " synack=" + synAck
-                        + " other=" + other;
-                report.add(String.format("%-40s %4d frames  %s%s", c.name(), frames, seen, c.note() == null ? "" : "  (" + c.note() + ")"));
-                if (dropped != 0) {
-                    problem = "the TAP dropped " + dropped + " frames before Strata read them";
-                } else if (c.counter() != null && delta != c.expectedDelta()) {
-                    problem = c.counter() + " rose by " + delta + ", expected " + c.expectedDelta();
-                } else if (rst != c.rst() || synAck != c.synAck() || other != c.other()) {
-                    problem = "Strata answered rst=" + rst + " synack=" + synAck + " other=" + other + ", expected rst=" + c.rst()
-                            + " synack=" + c.synAck() + " other=" + c.other();
+        // one hostile.py for the batch: while it listens for Strata's answers to a case, the
+        // test reads the counters
+        Process serve = new ProcessBuilder(hostileCommand("serve")).redirectErrorStream(true).start();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(serve.getInputStream(), StandardCharsets.UTF_8));
+                Writer in = new OutputStreamWriter(serve.getOutputStream(), StandardCharsets.UTF_8)) {
+            for (Case c : CASES) {
+                String problem = null;
+                in.write("send " + c.name() + " " + c.count() + "\n");
+                in.flush();
+                String line = out.readLine();
+                Matcher unsendable = UNSENDABLE.matcher(line == null ? "" : line);
+                Matcher sent = SENT.matcher(line == null ? "" : line);
+                Map<String, Long> after = before;
+                if (unsendable.find()) {
+                    problem = "could not be sent: " + unsendable.group(2);
+                } else if (!sent.find()) {
+                    failures.add(c.name() + ": hostile.py failed: " + line + "\n" + rest(out, in));
+                    break; // it has ended
+                } else {
+                    int frames = Integer.parseInt(sent.group(2));
+                    after = awaitCounted(before, frames, c);
+                    String repliesLine = out.readLine();
+                    Matcher replies = REPLIES.matcher(repliesLine == null ? "" : repliesLine);
+                    if (!replies.find()) {
+                        throw new AssertionError("hostile.py failed: " + repliesLine + "\n" + rest(out, in));
+                    }
+                    long delta = c.counter() == null ? 0 : after.get(c.counter()) - before.get(c.counter());
+                    int rst = Integer.parseInt(replies.group(1));
+                    int synAck = Integer.parseInt(replies.group(2));
+                    int other = Integer.parseInt(replies.group(3));
+                    int dropped = Integer.parseInt(replies.group(4));
+                    String seen = (c.counter() == null ? "" : c.counter() + " +" + delta + ", ") + "replies rst=" + rst
+                            + " synack=" + synAck + " other=" + other + (c.note() == null ? "" : "  (" + c.note() + ")");
+                    report.add(String.format("%-40s %4d frames  %s", c.name(), frames, seen));
+                    if (dropped != 0) {
+                        problem = "the TAP dropped " + dropped + " frames before Strata read them";
+                    } else if (c.counter() != null && delta != c.expectedDelta()) {
+                        problem = c.counter() + " rose by " + delta + ", expected " + c.expectedDelta();
+                    } else if (rst != c.rst() || synAck != c.synAck() || other != c.other()) {
+                        problem = "Strata answered rst=" + rst + " synack=" + synAck + " other=" + other + ", expected rst=" + c.rst()
+                                + " synack=" + c.synAck() + " other=" + c.other();
+                    }
                 }
+                String known = KNOWN_FINDINGS.get(c.name());
+                if (problem != null && known == null) {
+                    failures.add(c.name() + ": " + problem);
+                } else if (problem == null && known != null) {
+                    failures.add(c.name() + ": passes now; remove it from KNOWN_FINDINGS (" + known + ")");
+                } else if (problem != null) {
+                    report.add(String.format("%-40s FINDING: %s (%s)", c.name(), known, problem));
+                }
+                before = after;
             }
-            String known = KNOWN_FINDINGS.get(c.name());
-            if (problem != null && known == null) {
-                failures.add(c.name() + ": " + problem);
-            } else if (problem == null && known != null) {
-                failures.add(c.name() + ": passes now; remove it from KNOWN_FINDINGS (" + known + ")");
-            } else if (problem != null) {
-                report.add(String.format("%-40s FINDING: %s (%s)", c.name(), known, problem));
-            }
-            before = after;
+        } finally {
+            serve.destroy();
+            serve.waitFor();
         }
         System.out.println("HostileTrafficIT, malformed frames:\n  " + String.join("\n  ", report));
         assertTrue("cases that failed:\n" + String.join("\n", failures) + "\nbin/strata's output:\n" + http.strata().log(),
@@ -352,10 +374,26 @@ public class HostileTrafficIT {
     // ---- helpers -----------------------------------------------------------------------------------
 
     private static Exec.Result hostile(String... arguments) {
-        List<String> command = new ArrayList<>(List.of("python3", script.toString(), "--iface", TAP, "--stack", STACK,
-                "--stack-mac", stackMac, "--kernel", KERNEL, "--kernel-mac", kernelMac));
+        List<String> command = hostileCommand(arguments);
+        return Exec.run(command, Map.of(), 60);
+    }
+
+    /** hostile.py with its addresses and {@code arguments}, in the namespace. */
+    private static List<String> hostileCommand(String... arguments) {
+        List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", http.netns().name(), "python3", script.toString(),
+                "--iface", TAP, "--stack", STACK, "--stack-mac", stackMac, "--kernel", KERNEL, "--kernel-mac", kernelMac));
         command.addAll(List.of(arguments));
-        return http.exec(60, command.toArray(String[]::new));
+        return command;
+    }
+
+    /** What a failed hostile.py serve still has to say (its input is closed first, so that it ends). */
+    private static String rest(BufferedReader out, Writer in) throws IOException {
+        in.close();
+        StringBuilder text = new StringBuilder();
+        for (String line; (line = out.readLine()) != null;) {
+            text.append(line).append('\n');
+        }
+        return text.toString();
     }
 
     private static Exec.Result curl() {
@@ -388,7 +426,8 @@ public class HostileTrafficIT {
                 stats.put(section + "." + c.group(1), Long.parseLong(c.group(2)));
             }
         }
-        for (String required : List.of("Ethernet.InFrames", "Arp.TooShort", "Ip.TooShort", "Icmp.TooShort", "Udp.TooShort", "Tcp.TooShort")) {
+        for (String required : List.of("Ethernet.InFrames", "Arp.TooShort", "Ip.TooShort", "Icmp.TooShort", "Udp.TooShort",
+                "Tcp.TooShort")) {
             assertTrue("no " + required + " in stats:\n" + result.output, stats.containsKey(required));
         }
         return stats;
