@@ -137,7 +137,7 @@ public class HostileTrafficIT {
             Case.dropped("tcp_bad_option_length", "Tcp.BadOption"),
             Case.dropped("tcp_port_zero", "Tcp.BadAddress"),
             // Linux discards SYN+FIN in LISTEN (tcp_rcv_state_process); RFC 9293 3.10.7.2 would take the SYN
-            new Case("tcp_syn_fin_to_listener", 20, null, 0, 0, 0, 0, "no drop reason counter"),
+            Case.dropped("tcp_syn_fin_to_listener", "Tcp.SynFin"),
             // RFC 9293 3.10.7.2 / 3.10.7.1: an ACK to a listener, data to a closed port: a RST each
             new Case("tcp_ack_for_no_connection", 20, "Tcp.OutRsts", 20, 20, 0, 0, "no drop reason counter: counted as OutRsts"),
             new Case("tcp_data_for_no_connection", 20, "Tcp.OutRsts", 20, 20, 0, 0, "no drop reason counter: counted as OutRsts"),
@@ -149,9 +149,7 @@ public class HostileTrafficIT {
      * suite can run in CI; each fails the test once it is fixed (remove it here then).
      */
     private static final Map<String, String> KNOWN_FINDINGS = Map.of(
-            "eth_runt", "not testable through a TAP: the kernel refuses to send a frame shorter than 14 bytes (EINVAL)",
-            "tcp_syn_fin_to_listener", "SYN+FIN to a listener is accepted: answered with a SYN-ACK and a connection in SYN-RECEIVED "
-                    + "(Linux discards it), and no counter says so");
+            "eth_runt", "not testable through a TAP: the kernel refuses to send a frame shorter than 14 bytes (EINVAL)");
 
     /** Counters that must never move: a layer's handler threw. */
     private static final List<String> FAILURE_COUNTERS = List.of("Ethernet.HandlerFailed", "Ip.HandlerFailures",

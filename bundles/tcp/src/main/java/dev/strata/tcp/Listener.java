@@ -61,6 +61,12 @@ final class Listener implements StreamListener {
         if (!seg.has(TcpHeader.SYN)) {
             return;
         }
+        if (seg.has(TcpHeader.FIN)) {
+            // RFC 9293 3.10.7.2 would queue the FIN for after the handshake; no stack sends SYN+FIN
+            // but a scanner looking behind a filter (nmap), so it is dropped, as Linux drops it
+            stack.counters.increment(TcpStatistic.SYN_FIN);
+            return;
+        }
         TcpConfig config = stack.config;
         boolean cookie = false;
         synchronized (this) {

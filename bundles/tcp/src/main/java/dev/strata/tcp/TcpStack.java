@@ -146,7 +146,8 @@ final class TcpStack {
             connection = connections.get(destination, seg.destinationPort, source, seg.sourcePort);
         }
         long iss = -1;
-        if (connection != null && (seg.flags & (TcpHeader.SYN | TcpHeader.ACK | TcpHeader.RST)) == TcpHeader.SYN) {
+        if (connection != null
+                && (seg.flags & (TcpHeader.SYN | TcpHeader.ACK | TcpHeader.RST | TcpHeader.FIN)) == TcpHeader.SYN) {
             iss = connection.reuseTimeWait(seg); // RFC 6191: a newer SYN ends a TIME-WAIT
             if (iss >= 0) {
                 connection = null;

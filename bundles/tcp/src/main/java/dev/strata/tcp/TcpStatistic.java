@@ -38,6 +38,8 @@ enum TcpStatistic {
     BAD_OPTION("BadOption"),
     /** Sent from or to port 0, or from a broadcast/multicast address. */
     BAD_ADDRESS("BadAddress"),
+    /** A SYN that also carries FIN, for a listener: dropped, as Linux does (a scanner's probe). */
+    SYN_FIN("SynFin"),
     /** Failed the acceptability test of RFC 9293 3.10.7.4 (answered with an ACK unless RST). */
     OUT_OF_WINDOW("OutOfWindow"),
     /** An ACK for data never sent (RFC 9293 3.10.7.4, "If the ACK acks something not yet sent"). */

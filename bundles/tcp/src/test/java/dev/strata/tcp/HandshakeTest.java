@@ -197,6 +197,19 @@ class HandshakeTest {
     }
 
     @Test
+    void synWithFinToAListenerIsDroppedAndCounted() throws Exception {
+        TcpHarness.Acceptor acceptor = new TcpHarness.Acceptor();
+        h.listen(acceptor, 8080);
+        h.inject(seg("SF").seq(1000).mss(1460));
+        h.expectNothing(); // no SYN-ACK, no connection: Linux drops it too
+        assertEquals(1, h.counter(TcpStatistic.SYN_FIN));
+        assertEquals(0, h.counter(TcpStatistic.PASSIVE_OPENS));
+        h.inject(seg("S").seq(2000).mss(1460));
+        h.next(); // a plain SYN still opens
+        assertEquals(1, h.counter(TcpStatistic.PASSIVE_OPENS));
+    }
+
+    @Test
     void ackToListenerIsReset() throws Exception {
         h.listen(new TcpHarness.Acceptor(), 8080);
         h.inject(seg(".").seq(1).ack(4242));
