@@ -16,7 +16,7 @@ import dev.strata.api.tcp.CongestionState;
  * serialization, so that a newer TCP bundle reads what an older one wrote without sharing a
  * class with it. Plain data only: the bytes say what the connection is, never whom it talks to.
  *
- * <p>Format {@link #VERSION} 1, big-endian (DataOutputStream's encodings):
+ * <p>Format version 1 ({@link #VERSION}), big-endian (DataOutputStream's encodings):
  * <table>
  * <caption>The encoding</caption>
  * <tr><th>what</th><th>encoding</th></tr>
@@ -47,8 +47,8 @@ import dev.strata.api.tcp.CongestionState;
  * <tr><td>endpoint (StreamEndpoint)</td><td>the socket layer's object</td>
  * <td>handed over beside the bytes by the socket layer, which owns it</td></tr>
  * <tr><td>listener (Listener)</td><td>the old bundle's object</td>
- * <td>none: a connection still in its listener's SYN or accept queue is not deposited (the peer
- * retransmits; the new listener answers)</td></tr>
+ * <td>for adoption to decide: a connection not yet accepted has no endpoint to hand over (queue it
+ * on the new listener of its port, or let it end)</td></tr>
  * <tr><td>congestionControl (CongestionControl) and its private variables</td><td>an object of a
  * congestion-control bundle</td><td>looked up again by {@link Tcb#congestionAlgorithm} (the default
  * when gone) and {@code init} with the decoded {@link CongestionState}, as when that bundle stops</td></tr>
@@ -610,7 +610,7 @@ final class TcbCodec {
 
         void need(long count, String what) {
             if (count > buffer.remaining()) {
-                throw bad("truncated: " + what + " need " + count + " bytes, " + buffer.remaining() + " left");
+                throw bad("truncated: " + what + " needs " + count + " bytes, " + buffer.remaining() + " left");
             }
         }
 

@@ -2,6 +2,7 @@ package dev.strata.tcp;
 
 import static dev.strata.tcp.TcpHarness.seg;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -51,6 +52,16 @@ class TcbCodecTest {
         assertEquals(List.of(), defaultFields(t), "fields left at a fresh Tcb's value prove nothing");
         Tcb decoded = TcbCodec.decode(TcbCodec.encode(t));
         assertSameState(t, decoded);
+    }
+
+    /** An empty ring is a marker the buffers compare by identity (allocated()): a fresh connection's stays one. */
+    @Test
+    void unallocatedRingsStayUnallocated() {
+        Tcb decoded = TcbCodec.decode(TcbCodec.encode(new Tcb(65_536, 131_072, 1, 2)));
+        assertFalse(decoded.sendBuffer.allocated());
+        assertFalse(decoded.receiveBuffer.allocated());
+        assertEquals(65_536, decoded.sendBuffer.capacity());
+        assertEquals(131_072, decoded.receiveBuffer.capacity());
     }
 
     @Test
@@ -301,6 +312,25 @@ class TcbCodecTest {
             }
         }
         assertTrue(rejected > 100, "rejected " + rejected);
+    }
+
+    /** Every byte in turn set to 0x00, 0x01, 0x7f, 0x80 and 0xff: each length's sign and size hit once. */
+    @Test
+    void everyByteSetToAnExtremeIsRejectedOrDecodedNeverAnotherException() {
+        byte[] valid = TcbCodec.encode(distinctive(64, 256));
+        for (int at = 0; at < valid.length; at++) {
+            for (int value : new int[] {0x00, 0x01, 0x7f, 0x80, 0xff}) {
+                byte[] bytes = valid.clone();
+                bytes[at] = (byte) value;
+                try {
+                    TcbCodec.decode(bytes);
+                } catch (IllegalArgumentException e) {
+                    // rejected: fine
+                } catch (Throwable e) {
+                    fail("byte " + at + " set to " + value + " threw " + e, e);
+                }
+            }
+        }
     }
 
     private static long allocated() {
