@@ -307,6 +307,12 @@ final class HttpConnection {
             complete(null, 501); // CONNECT: this is not a proxy
             return;
         }
+        if (parser.targetForm() == RequestParser.TargetForm.ASTERISK) {
+            // RFC 9110 9.3.7: OPTIONS * asks about the server in general; handlers take any method
+            response.header("Allow", "GET, HEAD, POST, PUT, DELETE, OPTIONS, PATCH");
+            complete(null, 200);
+            return;
+        }
         HandlerRegistry.Entry entry = server.registry().entry(request.path());
         if (entry == null) {
             server.statistics().increment(HttpStatistic.NotFound);

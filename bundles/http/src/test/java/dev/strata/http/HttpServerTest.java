@@ -172,6 +172,18 @@ class HttpServerTest {
     }
 
     @Test
+    void optionsAsteriskAsksAboutTheServerAndConnectIsNotServed() throws Exception {
+        start();
+        Reader r = new Reader(connect());
+        r.peer.peerWrite(ascii("OPTIONS * HTTP/1.1\r\nHost: h\r\n\r\n"));
+        String s = r.responses(1);
+        assertTrue(s.startsWith("HTTP/1.1 200 OK\r\n") && s.contains("Allow: GET, HEAD, POST, PUT, DELETE, OPTIONS, PATCH\r\n")
+                && s.contains("Content-Length: 0\r\n"), s);
+        r.peer.peerWrite(ascii("CONNECT h:443 HTTP/1.1\r\nHost: h:443\r\n\r\n"));
+        assertTrue(r.responses(2).contains("HTTP/1.1 501 Not Implemented\r\n"));
+    }
+
+    @Test
     void registryMatchesOnSegmentBoundaries() {
         assertTrue(HandlerRegistry.matches("/hello", "/hello"));
         assertTrue(HandlerRegistry.matches("/hello", "/hello/x"));
