@@ -151,6 +151,9 @@ public class HostileTrafficIT {
     private static final Map<String, String> KNOWN_FINDINGS = Map.of(
             "eth_runt", "not testable through a TAP: the kernel refuses to send a frame shorter than 14 bytes (EINVAL)");
 
+    /** Slow HTTP clients at once (the kernel side's default limit is 1,024 open files). */
+    private static final int SLOW_CLIENTS = 800;
+
     /** Counters that must never move: a layer's handler threw. */
     private static final List<String> FAILURE_COUNTERS = List.of("Ethernet.HandlerFailed", "Ip.HandlerFailures",
             "Icmp.CallbackFailed", "Udp.CallbackFailed", "Tcp.CallbackFailed", "HTTP.HandlerErrors");
@@ -344,6 +347,37 @@ public class HostileTrafficIT {
         assertEquals("ports answering SYN-ACK", listening, open);
         assertEquals("RSTs from the closed ports", 1024 - listening.size(), Integer.parseInt(m.group(2)));
         assertEquals("OutRsts", 1024 - listening.size(), delta(before, after, "Tcp.OutRsts"));
+    }
+
+    /**
+     * Slow clients ("slowloris"): {@value #SLOW_CLIENTS} connections each sending a request one
+     * header line a second, never finishing it. The server multiplexes its connections on one
+     * thread, so it keeps answering others at once; none of the slow ones is closed before the
+     * idle timeout (60 s).
+     */
+    @Test
+    public void c2_slowClientsHoldingHundredsOfConnectionsDoNotStopTheServer() throws Exception {
+        Map<String, Long> before = stats();
+        Path slowloris = script.resolveSibling("slowloris.py");
+        CompletableFuture<Exec.Result> slow = CompletableFuture.supplyAsync(() -> http.exec(60, "python3",
+                slowloris.toString(), STACK, "80", Integer.toString(SLOW_CLIENTS), "6"));
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (stats().get("HTTP.Connections") - before.get("HTTP.Connections") < SLOW_CLIENTS) {
+            assertTrue("the slow clients connected: HTTP.Connections +"
+                    + (stats().get("HTTP.Connections") - before.get("HTTP.Connections")), System.nanoTime() < deadline);
+            Thread.sleep(100);
+        }
+        Exec.Result timed = http.exec(15, "curl", "-sS", "-m", "5", "-o", "/dev/null", "-w", "%{http_code} %{time_total}",
+                http.url("/"));
+        String[] answer = timed.output.trim().split(" ");
+        Exec.Result result = slow.get();
+        System.out.println("HostileTrafficIT, slowloris: " + result.output.trim() + "; curl meanwhile: " + timed.output.trim());
+        assertEquals("curl while " + SLOW_CLIENTS + " slow clients hold connections: " + timed, "200", answer[0]);
+        assertTrue("curl took " + answer[1] + " s", Double.parseDouble(answer[1]) < 1.0);
+        assertTrue("slowloris: " + result, result.succeeded()
+                && result.output.contains("slowloris connected=" + SLOW_CLIENTS + " open=" + SLOW_CLIENTS + " closed=0"));
+        Map<String, Long> after = stats();
+        assertEquals("HTTP.Timeouts", before.get("HTTP.Timeouts"), after.get("HTTP.Timeouts"));
     }
 
     @Test
