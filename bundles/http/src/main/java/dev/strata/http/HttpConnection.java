@@ -49,10 +49,6 @@ final class HttpConnection {
     static final int BATCH = 16;
     /** Most bytes pumped from a source and written per readiness, so that one download cannot starve the others. */
     static final int STREAM_BURST = 1 << 20;
-    /** The largest chunk of a chunked body: its size always takes 4 hex digits. */
-    static final int MAX_CHUNK = 0xFFFF;
-    /** A chunk's framing: 4 hex digits and CRLF before the data, CRLF after. */
-    private static final int CHUNK_OVERHEAD = 8;
     /** How long a connection idles between requests before its parser and buffers go back to the pool. */
     static final long RELEASE_NANOS = 1_000_000_000L;
     /** How long a closing connection waits for the client's FIN. */
@@ -93,12 +89,8 @@ final class HttpConnection {
     private boolean head;
     /** The response being written keeps the connection open. */
     private boolean keepAlive;
-    /** The body being streamed from a source, or null. */
-    private ReadableByteChannel streaming;
-    /** Bytes of the streamed body still to send, or -1 when its length is unknown. */
-    private long streamLeft;
-    /** Whether the streamed body is sent as chunks (unknown length, HTTP/1.1). */
-    private boolean streamChunked;
+    /** The body being streamed from a source, when {@link StreamedBody#active()}. */
+    private final StreamedBody streaming = new StreamedBody();
 
     HttpConnection(HttpServer server, StreamSocket socket, HttpLimits limits) {
         this.server = server;
@@ -157,7 +149,7 @@ final class HttpConnection {
      * while a busy one keeps them from request to request.
      */
     private void releaseIfIdle() {
-        if (parser == null || in.position() > 0 || out.position() > 0 || requestStarted || streaming != null || waiting
+        if (parser == null || in.position() > 0 || out.position() > 0 || requestStarted || streaming.active() || waiting
                 || lingering || closeAfterWrite) {
             return;
         }
@@ -175,7 +167,7 @@ final class HttpConnection {
 
     /** Parses the requests held back by backpressure or a streamed body, once output allows. */
     private void processHeld() {
-        while (!closed && streaming == null && !waiting && in.position() > 0 && !closeAfterWrite
+        while (!closed && !streaming.active() && !waiting && in.position() > 0 && !closeAfterWrite
                 && out.position() < HIGH_WATER) {
             int held = in.position();
             process();
@@ -190,7 +182,7 @@ final class HttpConnection {
         for (int i = 0; i < BATCH && !closed; i++) {
             if (lingering) {
                 in.clear(); // RFC 9112 9.6: drop what the client still sends while closing
-            } else if (closeAfterWrite || streaming != null || waiting || out.position() >= HIGH_WATER
+            } else if (closeAfterWrite || streaming.active() || waiting || out.position() >= HIGH_WATER
                     || !in.hasRemaining()) {
                 return;
             }
@@ -233,7 +225,7 @@ final class HttpConnection {
     private void process() {
         in.flip();
         try {
-            while (!closeAfterWrite && streaming == null && !waiting && out.position() < HIGH_WATER) {
+            while (!closeAfterWrite && !streaming.active() && !waiting && out.position() < HIGH_WATER) {
                 if (!requestStarted && in.hasRemaining()) {
                     requestStarted = true;
                 }
@@ -456,112 +448,18 @@ final class HttpConnection {
     }
 
     private void startStream(ReadableByteChannel source, long length, boolean chunked) {
-        streaming = source;
-        streamLeft = length;
-        streamChunked = chunked;
         // the body is pumped into the output buffer as it is (16 KiB unless a large response grew
         // it): growing it per response would cost an allocation per request
-        ensure(CHUNK_OVERHEAD + 1);
-        if (length == 0) {
-            endStream();
-        }
+        ensure(StreamedBody.CHUNK_OVERHEAD + 1);
+        streaming.start(source, length, chunked);
     }
 
-    /**
-     * Moves bytes of the streamed body into the output buffer, up to {@link #HIGH_WATER}; chunked,
-     * each read becomes one chunk whose size is written in 4 hex digits (RFC 9112 7.1: chunk-size is
-     * 1*HEXDIG, leading zeros allowed), so that the data is read in place, never moved.
-     */
+    /** Moves bytes of the streamed body into the output buffer, up to {@link #HIGH_WATER}. */
     private void pump() {
-        while (streaming != null && out.position() < HIGH_WATER) {
-            int max = Math.min(out.remaining(), HIGH_WATER - out.position());
-            int start = out.position();
-            if (streamChunked) {
-                max = Math.min(max - CHUNK_OVERHEAD, MAX_CHUNK);
-            }
-            if (streamLeft >= 0) {
-                max = (int) Math.min(max, streamLeft);
-            }
-            if (max <= 0) {
-                return;
-            }
-            if (streamChunked) {
-                out.position(start + CHUNK_OVERHEAD - 2); // the size is written once the read tells it
-            }
-            int n;
-            int limit = out.limit();
-            out.limit(out.position() + max);
-            try {
-                n = streaming.read(out);
-            } catch (IOException | RuntimeException e) {
-                out.position(start);
-                streamFailed(e);
-                return;
-            } finally {
-                out.limit(limit);
-            }
-            if (n < 0) {
-                out.position(start);
-                if (streamLeft > 0) {
-                    // fewer bytes than Content-Length promised: the framing cannot be kept
-                    streamFailed(new IOException("the source ended " + streamLeft + " bytes short"));
-                    return;
-                }
-                if (streamChunked) {
-                    writer.lastChunk(out);
-                    writer.endHeaders(out); // no trailer fields
-                }
-                endStream();
-                return;
-            }
-            if (n == 0) {
-                out.position(start);
-                return; // the source has nothing now; the socket's WRITE readiness brings us back
-            }
-            if (streamChunked) {
-                writeChunkSize(start, n);
-                writer.chunkEnd(out);
-            }
-            if (streamLeft > 0) {
-                streamLeft -= n;
-                if (streamLeft == 0) {
-                    endStream();
-                }
-            }
-        }
-    }
-
-    private void writeChunkSize(int at, int size) {
-        byte[] a = out.array();
-        int i = out.arrayOffset() + at;
-        for (int shift = 12; shift >= 0; shift -= 4) {
-            int digit = (size >>> shift) & 0xF;
-            a[i++] = (byte) (digit < 10 ? '0' + digit : 'a' + digit - 10);
-        }
-        a[i++] = '\r';
-        a[i] = '\n';
-    }
-
-    private void endStream() {
-        closeQuietly(streaming);
-        streaming = null;
-    }
-
-    private void streamFailed(Throwable cause) {
-        handlerFailed(cause);
-        closeQuietly(streaming);
-        streaming = null;
-        // what was sent of the body stays a truncated message the client can tell (RFC 9112 8)
-        closeAfterWrite = true;
-    }
-
-    static void closeQuietly(ReadableByteChannel channel) {
-        if (channel != null) {
-            try {
-                channel.close();
-            } catch (IOException | RuntimeException e) {
-                // nothing to do: the body is sent or abandoned
-            }
+        if (streaming.active() && streaming.pumpInto(out, HIGH_WATER, writer) == StreamedBody.Outcome.FAILED) {
+            handlerFailed(streaming.failure());
+            // what was sent of the body stays a truncated message the client can tell (RFC 9112 8)
+            closeAfterWrite = true;
         }
     }
 
@@ -630,11 +528,11 @@ final class HttpConnection {
                 lastActivity = server.nanoTime();
             }
             burst += n;
-            if (out.position() > 0 || streaming == null || burst >= STREAM_BURST) {
+            if (out.position() > 0 || !streaming.active() || burst >= STREAM_BURST) {
                 break; // the socket is full, there is nothing more to send, or others' turn
             }
         }
-        if (out.position() > 0 || streaming != null) {
+        if (out.position() > 0 || streaming.active()) {
             return;
         }
         if (out.capacity() > 4 * INPUT_SIZE) {
@@ -662,10 +560,10 @@ final class HttpConnection {
 
     private void updateInterest() {
         int want = 0;
-        if (out.position() > 0 || streaming != null) {
+        if (out.position() > 0 || streaming.active()) {
             want |= SocketSelector.WRITE;
         }
-        if (!inputDone && (lingering || !closeAfterWrite && streaming == null && !waiting
+        if (!inputDone && (lingering || !closeAfterWrite && !streaming.active() && !waiting
                 && out.position() < HIGH_WATER && (parser == null || in.hasRemaining()))) {
             want |= SocketSelector.READ;
         }
@@ -699,7 +597,7 @@ final class HttpConnection {
             }
             return false;
         }
-        if (requestStarted && out.position() == 0 && streaming == null && !closeAfterWrite) {
+        if (requestStarted && out.position() == 0 && !streaming.active() && !closeAfterWrite) {
             simpleResponse(408, false);
             closeAfterWrite = true;
             flush();
@@ -722,7 +620,7 @@ final class HttpConnection {
         if (closed) {
             return;
         }
-        if (lingering || !requestStarted && out.position() == 0 && streaming == null && !waiting) {
+        if (lingering || !requestStarted && out.position() == 0 && !streaming.active() && !waiting) {
             close();
         }
     }
@@ -737,8 +635,7 @@ final class HttpConnection {
             return;
         }
         closed = true;
-        closeQuietly(streaming);
-        streaming = null;
+        streaming.close();
         if (key != null) {
             key.cancel();
         }
@@ -857,7 +754,7 @@ final class HttpConnection {
 
         /** A source the response did not send (a handler failed after setting it, HEAD, 304...). */
         void closeUnsentSource() {
-            closeQuietly(source);
+            StreamedBody.closeQuietly(source);
             source = null;
         }
 
