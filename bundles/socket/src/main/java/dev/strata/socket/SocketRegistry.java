@@ -2,6 +2,7 @@ package dev.strata.socket;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -10,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
@@ -22,10 +24,12 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 import dev.strata.api.buffer.BufferPool;
+import dev.strata.api.socket.SocketError;
 import dev.strata.api.socket.SocketInfo;
 import dev.strata.api.stats.Counters;
 import dev.strata.api.stats.StatisticsProvider;
 import dev.strata.api.transport.DatagramProtocol;
+import dev.strata.api.transport.StreamHandover;
 import dev.strata.api.transport.StreamProtocol;
 
 /**
@@ -44,15 +48,27 @@ import dev.strata.api.transport.StreamProtocol;
  *
  * <p>TCP ({@link StreamProtocol}, {@code strata.transport=tcp}) is bound the same way: while
  * none runs, TCP sockets fail with EPROTONOSUPPORT; when one arrives, listening sockets listen
- * on it again; when it leaves, connected sockets see their connection end with ECONNRESET.
+ * on it again. When it leaves, connected sockets wait: an {@code update} of the TCP bundle
+ * deposits their connections here ({@link StreamHandover}) and its successor takes them over
+ * (SPEC section 4); after {@link #HANDOVER_GRACE_MILLIS} without one they see ECONNRESET.
  *
  * <p>Threads: asynchronous receives (and asynchronous TCP reads and writes) are completed on one daemon thread,
  * {@code strata-socket-async}, started on first use and stopped on deactivation, so that the
  * callbacks an application chains on a {@link java.util.concurrent.CompletionStage} never run
  * on the stack's receive threads (a slow callback would stall every socket on that link).
  */
-@Component(service = {SocketRegistry.class, StatisticsProvider.class}, immediate = true)
-public class SocketRegistry implements StatisticsProvider {
+@Component(service = {SocketRegistry.class, StatisticsProvider.class, StreamHandover.class}, immediate = true)
+public class SocketRegistry implements StatisticsProvider, StreamHandover {
+
+    /**
+     * How long the connections of a TCP bundle that left wait for its successor (an {@code update}
+     * stops the bundle and starts the new one within milliseconds); after it, their sockets see
+     * ECONNRESET, as when TCP is stopped for good.
+     */
+    static final long HANDOVER_GRACE_MILLIS = 5_000;
+
+    /** {@link #HANDOVER_GRACE_MILLIS}, shorter in tests. */
+    private volatile long handoverGraceMillis = HANDOVER_GRACE_MILLIS;
 
     private final BufferPool pool;
     private final Counters<SocketStatistic> counters = new Counters<>("Sockets", SocketStatistic.class);
@@ -60,6 +76,14 @@ public class SocketRegistry implements StatisticsProvider {
     private volatile DatagramProtocol udp;
     private volatile StreamProtocol tcp;
     private final ExecutorService completions;
+    /** Connections deposited by a transport that left, by protocol, until its successor withdraws them. */
+    private final Map<String, List<Deposit>> deposits = new HashMap<>();
+    /** Ends, after {@link #HANDOVER_GRACE_MILLIS}, what no successor took; started on first use. */
+    private final ScheduledThreadPoolExecutor handoverTimer = new ScheduledThreadPoolExecutor(1, task -> {
+        Thread thread = new Thread(task, "strata-socket-handover");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     @Activate
     public SocketRegistry(@Reference(name = "pool") BufferPool pool) {
@@ -71,6 +95,8 @@ public class SocketRegistry implements StatisticsProvider {
         });
         executor.allowCoreThreadTimeOut(true); // no idle thread once nobody uses async sockets
         this.completions = executor;
+        handoverTimer.setKeepAliveTime(10, TimeUnit.SECONDS);
+        handoverTimer.allowCoreThreadTimeOut(true);
     }
 
     /** Closes every socket (the socket bundle stops, or its buffer pool went away). */
@@ -80,6 +106,59 @@ public class SocketRegistry implements StatisticsProvider {
             socket.close();
         }
         completions.shutdown();
+        handoverTimer.shutdownNow();
+    }
+
+    // ---- the handover of connections across an update of TCP (SPEC section 4) -----------------
+
+    @Override
+    public void deposit(String protocol, List<Deposit> connections) {
+        synchronized (deposits) {
+            deposits.put(protocol, List.copyOf(connections));
+        }
+        after(handoverGraceMillis, () -> expire(protocol, connections));
+    }
+
+    @Override
+    public List<Deposit> withdraw(String protocol) {
+        synchronized (deposits) {
+            List<Deposit> taken = deposits.remove(protocol);
+            return taken == null ? List.of() : taken;
+        }
+    }
+
+    /** No successor took them: their sockets see the connection end, as when TCP is stopped for good. */
+    private void expire(String protocol, List<Deposit> connections) {
+        synchronized (deposits) {
+            List<Deposit> still = deposits.get(protocol);
+            if (still == null || !still.equals(List.copyOf(connections))) {
+                return; // withdrawn, or a later deposit
+            }
+            deposits.remove(protocol);
+        }
+        for (Deposit deposit : connections) {
+            if (deposit.endpoint() != null) {
+                deposit.endpoint().closed(SocketError.ECONNRESET);
+            }
+        }
+    }
+
+    long handoverGraceMillis() {
+        return handoverGraceMillis;
+    }
+
+    /** For tests: a shorter grace period. */
+    void handoverGraceMillis(long millis) {
+        handoverGraceMillis = millis;
+    }
+
+    /** Runs {@code task} after {@code millis} on the handover thread (never on a stack thread). */
+    void after(long millis, Runnable task) {
+        try {
+            handoverTimer.schedule(task, millis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException stopping) {
+            task.run(); // the socket layer is stopping: end things now
+        }
     }
 
     // ---- the UDP transport -----------------------------------------------------------------------

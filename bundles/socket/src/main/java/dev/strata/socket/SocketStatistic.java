@@ -23,7 +23,11 @@ enum SocketStatistic {
     /** Connections refused (reset) because a listener's accept queue was full, as Linux's ListenOverflows. */
     LISTEN_OVERFLOWS("ListenOverflows"),
     /** Connected TCP sockets whose connection ended because the TCP transport left. */
-    TRANSPORT_LOST("TransportLost");
+    TRANSPORT_LOST("TransportLost"),
+    /** Connected sockets whose connection a successor of their TCP bundle took over (SPEC section 4). */
+    HANDED_OVER("HandedOver"),
+    /** Connected sockets whose TCP left and no successor took their connection within the grace period. */
+    HANDOVER_EXPIRED("HandoverExpired");
 
     private final String label;
 

@@ -72,6 +72,8 @@ final class TcpSocket extends TcpSocketBase implements StreamSocket, StreamEndpo
     private final ArrayDeque<PendingRead> pendingReads = new ArrayDeque<>();
     private final ArrayDeque<PendingWrite> pendingWrites = new ArrayDeque<>();
     private boolean pumpScheduled;
+    /** The connection's transport left; its successor has not taken it over yet. */
+    private boolean suspended;
 
     // ---- written under lock, read without it by readyOps ------------------------------------
     private volatile boolean established;
@@ -693,6 +695,7 @@ final class TcpSocket extends TcpSocketBase implements StreamSocket, StreamEndpo
                 return;
             }
             over = true;
+            suspended = false;
             if (connecting) {
                 connecting = false;
                 if (nonBlockingConnect) {
@@ -728,16 +731,73 @@ final class TcpSocket extends TcpSocketBase implements StreamSocket, StreamEndpo
 
     // ---- the transport coming and going ---------------------------------------------------------
 
-    /** Connections do not move to a new TCP (a later issue): nothing to do for a connected socket. */
+    /** A connected socket's connection reaches a new TCP through {@link #handedOver}, not here. */
     @Override
     void transportArrived(StreamProtocol tcp) {
-        // a TcpSocket never binds anything in TCP before connect
+        synchronized (lock) {
+            if (connection != null && connectionProtocol == null) {
+                connectionProtocol = tcp; // a connection handed over before its new transport's service came
+            }
+        }
     }
 
-    /** The connection goes with its transport: the socket sees it end with ECONNRESET. */
+    /**
+     * The connection's transport leaves. An established connection waits for its successor (SPEC
+     * section 4: an {@code update} hands it over, {@link #handedOver}); meanwhile calls wait (or
+     * see EAGAIN) as while connecting, and nothing calls the transport that left. Without a
+     * successor in the grace period ({@link SocketRegistry#HANDOVER_GRACE_MILLIS}) the socket sees ECONNRESET. A
+     * connection still connecting ends at once.
+     */
     @Override
     void transportLeaving(StreamProtocol tcp) {
+        synchronized (lock) {
+            if (established && !over && connection != null && (connectionProtocol == tcp || connectionProtocol == null)) {
+                connection = null; // never call a transport that left
+                live = null;
+                connectionProtocol = null;
+                suspended = true;
+                // twice the grace: the deposit's own expiry comes first; this covers a TCP that deposited nothing
+                registry.after(2 * registry.handoverGraceMillis(), this::handoverExpired);
+                return;
+            }
+        }
         ended(SocketError.ECONNRESET, tcp);
+    }
+
+    /** The successor of the TCP that left took this socket's connection: calls go to it from now on. */
+    @Override
+    public void handedOver(StreamConnection successor) {
+        boolean closeIt;
+        synchronized (lock) {
+            closeIt = !suspended || over || !open;
+            if (!closeIt) {
+                suspended = false;
+                connection = successor;
+                live = successor;
+                connectionProtocol = registry.tcp();
+                registry.count(SocketStatistic.HANDED_OVER);
+                readEvents++;
+                writeEvents++;
+                lock.notifyAll();
+            }
+        }
+        if (closeIt) {
+            successor.close(); // the application closed the socket meanwhile: close(2)'s FIN now
+            return;
+        }
+        wake();
+    }
+
+    /** No successor took the connection in time: it ends as when TCP stops for good. */
+    private void handoverExpired() {
+        synchronized (lock) {
+            if (!suspended) {
+                return;
+            }
+            suspended = false;
+            registry.count(SocketStatistic.HANDOVER_EXPIRED);
+        }
+        ended(SocketError.ECONNRESET, null);
     }
 
     /** A connection waiting in a listener's accept queue that is reset (listener closed, or TCP left). */

@@ -137,6 +137,13 @@ class FakeTcp implements StreamProtocol {
     }
 
     /** One connection: bytes to read, room to write, and what the socket layer did to it. */
+    /** A connection this TCP re-creates from its predecessor's deposit (the live upgrade): same addresses, established. */
+    Conn adopted(StreamEndpoint endpoint, Conn from) {
+        Conn c = new Conn(endpoint, from.localAddress, from.localPort, from.remoteAddress, from.remotePort, from.openedWith);
+        c.state = "ESTABLISHED";
+        return c;
+    }
+
     final class Conn implements StreamConnection {
         volatile StreamEndpoint endpoint;
         final int localAddress;

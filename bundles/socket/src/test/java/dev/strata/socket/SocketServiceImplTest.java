@@ -112,6 +112,7 @@ class SocketServiceImplTest {
         assertEquals(1L, counters.get("Opened"));
         assertEquals(1L, counters.get("Closed"));
         assertEquals(List.of("Opened", "Closed", "ClosedWithOwner", "Rebound", "RebindFailed", "RcvbufErrors", "ClosedDrops",
-                "ErrorsReported", "Accepted", "ListenOverflows", "TransportLost"), List.copyOf(counters.keySet()));
+                "ErrorsReported", "Accepted", "ListenOverflows", "TransportLost",
+                "HandedOver", "HandoverExpired"), List.copyOf(counters.keySet()));
     }
 }

@@ -511,20 +511,49 @@ class TcpStreamSocketTest {
 
     // ---- TCP leaves -----------------------------------------------------------------------------------
 
+    /** SPEC section 4: an update of TCP hands the connection to its successor; the blocked read goes on there. */
     @Test
-    void whenTcpLeavesABlockedReadFailsWithEconnresetAndNothingCallsTheOldTcp() throws Exception {
+    void whenTcpIsUpdatedABlockedReadGoesOnOnTheSuccessorsConnection() throws Exception {
+        FakeTcp.Conn old = connected();
+        Future<Integer> read = threads.submit(() -> socket.read(ByteBuffer.allocate(4)));
+        awaitBlocked(read);
+        registry.unbindTcp(tcp);
+        tcp.gone = true;
+        // the leaving TCP deposits the connection with the socket layer, its successor withdraws it
+        registry.deposit("tcp", java.util.List.of(new dev.strata.api.transport.StreamHandover.Deposit(new byte[] {1}, old.endpoint)));
+        FakeTcp successorTcp = new FakeTcp();
+        registry.bindTcp(successorTcp);
+        var deposits = registry.withdraw("tcp");
+        assertEquals(1, deposits.size());
+        FakeTcp.Conn successor = successorTcp.adopted(deposits.get(0).endpoint(), old);
+        deposits.get(0).endpoint().handedOver(successor);
+        successor.arrive((byte) 7, (byte) 8);
+        assertEquals(2, read.get(5, TimeUnit.SECONDS), "the read completes with the successor's bytes");
+        socket.write(ByteBuffer.wrap(new byte[] {9}));
+        assertArrayEquals(new byte[] {9}, successor.sent(), "writes go to the successor");
+        assertEquals(0, tcp.callsWhileGone, "the transport that left is not called");
+        assertEquals(1L, registry.counters().get("HandedOver"));
+        assertEquals(0L, registry.counters().get("HandoverExpired"));
+        assertTrue(registry.withdraw("tcp").isEmpty(), "a deposit is taken once");
+    }
+
+    @Test
+    void whenTcpLeavesForGoodABlockedReadFailsWithEconnresetAfterTheGraceAndNothingCallsTheOldTcp() throws Exception {
+        registry.handoverGraceMillis(100);
         connected();
         Future<Integer> read = threads.submit(() -> socket.read(ByteBuffer.allocate(4)));
         awaitBlocked(read);
         registry.unbindTcp(tcp);
         tcp.gone = true;
+        Thread.sleep(50);
+        assertFalse(read.isDone(), "the read waits for a successor during the grace period");
         assertEquals(SocketError.ECONNRESET, errorOf(() -> read.get(5, TimeUnit.SECONDS)));
         assertEquals(-1, socket.read(ByteBuffer.allocate(4)), "then the end");
         assertEquals(SocketError.EPIPE, errorOf(() -> socket.write(ByteBuffer.allocate(1))));
         socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
         socket.close();
         assertEquals(0, tcp.callsWhileGone, "a transport that left is not called");
-        assertEquals(1L, registry.counters().get("TransportLost"));
+        assertEquals(1L, registry.counters().get("HandoverExpired"));
         StreamSocket fresh = service.openStream();
         assertEquals(SocketError.EPROTONOSUPPORT, errorOf(() -> fresh.connect(PEER, 0)));
     }

@@ -104,6 +104,76 @@ final class TcpConnection implements StreamConnection {
         tuning = new BufferTuning(this);
     }
 
+    /**
+     * A connection handed over by the TCP bundle this one replaced (SPEC section 4): its whole
+     * state {@code tcb} decoded from the deposit ({@link TcbCodec}), its endpoint the socket that
+     * holds it (null for TIME-WAIT and orphans). The congestion algorithm restarts from the
+     * connection's {@code CongestionState}, as when a congestion-control bundle stops. The caller
+     * adds it to the stack, then calls {@link #resume}.
+     */
+    TcpConnection(TcpStack stack, StreamEndpoint endpoint, Tcb tcb) {
+        this.stack = stack;
+        this.endpoint = endpoint;
+        this.tcb = tcb;
+        handshake = new Handshake(this);
+        receiver = new Receiver(this);
+        sender = new Sender(this);
+        retransmitTimer = new RetransmitTimer(this);
+        recovery = new LossRecovery(this);
+        persistTimer = new PersistTimer(this);
+        keepAlive = new KeepAliveTimer(this);
+        tuning = new BufferTuning(this);
+        if (handedOverState(tcb.state)) {
+            // the algorithm's bundle may bind after this one activates: until it does, the default
+            // (or built-in Reno) runs on the same state, and congestionControlArrived switches back;
+            // tcb.congestionAlgorithm keeps the name the connection asked for
+            CongestionControl cc = stack.congestionControl(tcb.congestionAlgorithm);
+            congestionControl = cc;
+            cc.init(tcb.congestion, stack.scheduler.nanoTime()); // the same state: no reset of cwnd
+        }
+    }
+
+    /** After adoption: the timers the old bundle had armed run again here, and what was due goes out. */
+    void resume() {
+        synchronized (this) {
+            armTimer();
+            sender.output(stack.scheduler.nanoTime());
+        }
+        afterEvent();
+    }
+
+    /**
+     * For the TCP bundle leaving (SPEC section 4): this connection's state as bytes, and the
+     * connection gone from here without a segment sent; or null when it cannot be handed over
+     * (mid-handshake, or waiting in a listener's queue: the caller aborts it as before).
+     */
+    byte[] deposit() {
+        synchronized (this) {
+            if (removed || !handedOverState(tcb.state) || listener != null || acceptPending) {
+                return null;
+            }
+            byte[] state = TcbCodec.encode(tcb);
+            removed = true; // timers that fire from now on find nothing to do
+            if (timer != null) {
+                timer.cancel();
+                timer = null;
+                timerAt = 0;
+            }
+            stack.remove(this);
+            return state;
+        }
+    }
+
+    /** States a connection is handed over in: from ESTABLISHED to TIME-WAIT (not mid-handshake). */
+    static boolean handedOverState(TcpState state) {
+        return state.ordinal() >= TcpState.ESTABLISHED.ordinal();
+    }
+
+    /** The socket layer's side of the connection, or null. */
+    StreamEndpoint endpoint() {
+        return endpoint;
+    }
+
     /** A passive OPEN's connection for a SYN (the caller then calls {@link #acceptSyn}). */
     TcpConnection(TcpStack stack, Listener listener, StreamOptions options, Segment syn) {
         this.stack = stack;
@@ -865,6 +935,19 @@ final class TcpConnection implements StreamConnection {
                 next.init(tcb.congestion, stack.scheduler.nanoTime()); // same state: no reset of cwnd
             }
             return true;
+        }
+    }
+
+    /** The algorithm {@code name} arrived: an adopted connection that asked for it and runs another takes it. */
+    void congestionControlArrived(String name) {
+        synchronized (this) {
+            if (congestionControl != null && name.equals(tcb.congestionAlgorithm) && !congestionControl.name().equals(name)) {
+                CongestionControl next = stack.congestionControl(name);
+                if (next != null && next.name().equals(name)) {
+                    congestionControl = next;
+                    next.init(tcb.congestion, stack.scheduler.nanoTime());
+                }
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.strata.tcp;
 
+import java.util.ArrayList;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +43,7 @@ import dev.strata.api.transport.StreamConnection;
 import dev.strata.api.transport.StreamEndpoint;
 import dev.strata.api.transport.StreamListener;
 import dev.strata.api.transport.StreamOptions;
+import dev.strata.api.transport.StreamHandover;
 import dev.strata.api.transport.StreamProtocol;
 
 /**
@@ -120,6 +122,7 @@ public final class TcpLayer implements StreamProtocol, IpProtocolHandler, Interf
     private final TcpStack stack;
     private volatile int[] localAddresses = new int[0];
     private final ServiceRegistration<TcpControl> control;
+    private final BundleContext context;
 
     @Activate
     public TcpLayer(BundleContext context, @Reference(name = "pool") BufferPool pool,
@@ -132,6 +135,50 @@ public final class TcpLayer implements StreamProtocol, IpProtocolHandler, Interf
         Hashtable<String, Object> properties = new Hashtable<>();
         properties.put(DatagramProtocol.PROPERTY, "tcp");
         this.control = context.registerService(TcpControl.class, new TcpControlService(stack, congestionControls), properties);
+        this.context = context;
+        adopt();
+    }
+
+    // ---- live upgrade (SPEC section 4) -------------------------------------------------------------
+
+    /**
+     * The connections the TCP bundle this one replaced deposited (an {@code update}): each decoded
+     * ({@link TcbCodec}), re-created here with its socket, its timers armed again. A deposit that
+     * cannot be read ends its socket with ECONNRESET.
+     */
+    private void adopt() {
+        StreamHandover handover = handover();
+        if (handover == null) {
+            return;
+        }
+        for (StreamHandover.Deposit deposit : handover.withdraw("tcp")) {
+            TcpConnection connection;
+            try {
+                connection = new TcpConnection(stack, deposit.endpoint(), TcbCodec.decode(deposit.state()));
+            } catch (IllegalArgumentException e) {
+                counters.increment(TcpStatistic.HANDOVER_FAILED);
+                if (deposit.endpoint() != null) {
+                    deposit.endpoint().closed(SocketError.ECONNRESET);
+                }
+                continue;
+            }
+            stack.add(connection);
+            counters.increment(TcpStatistic.HANDED_OVER);
+            if (deposit.endpoint() != null) {
+                deposit.endpoint().handedOver(connection);
+            }
+            connection.resume();
+        }
+    }
+
+    /** The socket layer's handover service, or null (looked up when needed: it outlives us). */
+    private StreamHandover handover() {
+        try {
+            ServiceReference<StreamHandover> reference = context.getServiceReference(StreamHandover.class);
+            return reference == null ? null : context.getService(reference);
+        } catch (IllegalStateException invalid) {
+            return null;
+        }
     }
 
     /**
@@ -154,6 +201,9 @@ public final class TcpLayer implements StreamProtocol, IpProtocolHandler, Interf
         Object name = properties.get(CongestionControlFactory.PROPERTY);
         if (name != null) {
             congestionControls.add(name.toString(), factory);
+            for (TcpConnection connection : stack.connections()) {
+                connection.congestionControlArrived(name.toString());
+            }
         }
     }
 
@@ -181,8 +231,20 @@ public final class TcpLayer implements StreamProtocol, IpProtocolHandler, Interf
         } catch (IllegalStateException alreadyGone) {
             // the bundle is stopping and the framework unregistered it first
         }
+        // SPEC section 4: an update keeps connections alive. Each one that can be is deposited with
+        // the socket layer (no segment sent); the rest end as before (RST).
+        StreamHandover handover = handover();
+        List<StreamHandover.Deposit> deposits = new ArrayList<>();
         for (TcpConnection connection : stack.connections()) {
-            connection.abort();
+            byte[] state = handover == null ? null : connection.deposit();
+            if (state == null) {
+                connection.abort();
+            } else {
+                deposits.add(new StreamHandover.Deposit(state, connection.endpoint()));
+            }
+        }
+        if (!deposits.isEmpty()) {
+            handover.deposit("tcp", deposits);
         }
     }
 

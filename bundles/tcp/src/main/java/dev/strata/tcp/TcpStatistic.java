@@ -92,6 +92,10 @@ enum TcpStatistic {
     PMTU_REDUCTIONS("PathMtuReductions"),
     /** A connection's MSS raised again 10 minutes after a reduction (RFC 1191 6.3). */
     PMTU_RAISES("PathMtuRaises"),
+    /** Connections adopted from the TCP bundle this one replaced (SPEC section 4). */
+    HANDED_OVER("HandedOver"),
+    /** Deposited connections that could not be read (ended with ECONNRESET). */
+    HANDOVER_FAILED("HandoverFailed"),
 
     // ---- sends that failed ---------------------------------------------------------------------------
     /** No IPv4 layer was running. */

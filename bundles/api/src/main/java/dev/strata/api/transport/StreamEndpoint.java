@@ -26,4 +26,14 @@ public interface StreamEndpoint {
      * gave up), EHOSTUNREACH / ENETUNREACH (ICMP errors during the handshake).
      */
     void closed(SocketError error);
+
+    /**
+     * The connection now lives in {@code successor}: an update of the transport's bundle handed
+     * it over with its whole state (SPEC section 4, {@link StreamHandover}). From now on every call
+     * goes to {@code successor}; the connection the endpoint held before must not be called again.
+     *
+     * @since 1.4
+     */
+    default void handedOver(StreamConnection successor) {
+    }
 }

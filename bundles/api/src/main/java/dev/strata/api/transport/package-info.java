@@ -6,5 +6,5 @@
  * replaced under them: the socket layer binds its endpoints again on the new protocol.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.3.0")
+@org.osgi.annotation.versioning.Version("1.4.0")
 package dev.strata.api.transport;
