@@ -539,6 +539,7 @@ public class TcpSocketPaxIT {
         ByteBuffer in = ByteBuffer.allocate(64 * 1024);
         long received = 0;
         long updateMillis = -1;
+        boolean writerDoneAtUpdate = false;
         while (received < data.length) {
             int n = server.read(in.clear());
             assertTrue("the stream ended after " + received + " bytes", n > 0);
@@ -546,7 +547,9 @@ public class TcpSocketPaxIT {
             received += n;
             if (updateMillis < 0 && received > data.length / 3) {
                 long start = System.nanoTime();
-                assertFalse("the writer finished before the update", writer.isDone());
+                // what the reader has not read yet is in TCP's rings and in flight (and, while the
+                // writer still writes, in its send buffer): all of it must cross the update
+                writerDoneAtUpdate = writer.isDone();
                 tcp.update(); // stop, the same jar read again, start: a new class loader, a new TcpLayer
                 updateMillis = (System.nanoTime() - start) / 1_000_000;
             }
@@ -560,7 +563,8 @@ public class TcpSocketPaxIT {
             assertTrue("the reply after the update", client.read(back) > 0);
         }
         assertEquals("after", new String(back.array(), 0, 5, StandardCharsets.US_ASCII));
-        System.out.println("TcpSocketPaxIT: TCP updated in " + updateMillis + " ms under an 8 MB transfer; every byte arrived");
+        System.out.println("TcpSocketPaxIT: TCP updated in " + updateMillis + " ms under an 8 MB transfer (the writer "
+                + (writerDoneAtUpdate ? "had written all, the rest in TCP's buffers" : "still writing") + "); every byte arrived");
     }
 
     private SocketError connectFails(SocketService sockets, int port) throws Exception {
