@@ -84,15 +84,16 @@ final class TcpConnection implements StreamConnection {
     /** An active OPEN (the caller then calls {@link #open}). */
     TcpConnection(TcpStack stack, StreamEndpoint endpoint, StreamOptions options, int localAddress, int localPort,
             int remoteAddress, int remotePort) {
+        this(stack, endpoint, null, newTcb(stack, options, localAddress, localPort, remoteAddress, remotePort));
+        keepAlive.configure(options, 0);
+    }
+
+    /** Every connection: its state and the parts that run it. */
+    private TcpConnection(TcpStack stack, StreamEndpoint endpoint, Listener listener, Tcb tcb) {
         this.stack = stack;
         this.endpoint = endpoint;
-        this.tcb = newTcb(stack, options);
-        tcb.localAddress = localAddress;
-        tcb.localPort = localPort;
-        tcb.remoteAddress = remoteAddress;
-        tcb.remotePort = remotePort;
-        tcb.congestionAlgorithm = options.congestionControl();
-        tcb.noDelay = options.noDelay();
+        this.listener = listener;
+        this.tcb = tcb;
         handshake = new Handshake(this);
         receiver = new Receiver(this);
         sender = new Sender(this);
@@ -100,7 +101,6 @@ final class TcpConnection implements StreamConnection {
         recovery = new LossRecovery(this);
         persistTimer = new PersistTimer(this);
         keepAlive = new KeepAliveTimer(this);
-        keepAlive.configure(options, 0);
         tuning = new BufferTuning(this);
     }
 
@@ -112,17 +112,7 @@ final class TcpConnection implements StreamConnection {
      * adds it to the stack, then calls {@link #resume}.
      */
     TcpConnection(TcpStack stack, StreamEndpoint endpoint, Tcb tcb) {
-        this.stack = stack;
-        this.endpoint = endpoint;
-        this.tcb = tcb;
-        handshake = new Handshake(this);
-        receiver = new Receiver(this);
-        sender = new Sender(this);
-        retransmitTimer = new RetransmitTimer(this);
-        recovery = new LossRecovery(this);
-        persistTimer = new PersistTimer(this);
-        keepAlive = new KeepAliveTimer(this);
-        tuning = new BufferTuning(this);
+        this(stack, endpoint, null, tcb);
         if (handedOverState(tcb.state)) {
             // the algorithm's bundle may bind after this one activates: until it does, the default
             // (or built-in Reno) runs on the same state, and congestionControlArrived switches back;
@@ -176,28 +166,14 @@ final class TcpConnection implements StreamConnection {
 
     /** A passive OPEN's connection for a SYN (the caller then calls {@link #acceptSyn}). */
     TcpConnection(TcpStack stack, Listener listener, StreamOptions options, Segment syn) {
-        this.stack = stack;
-        this.listener = listener;
-        this.tcb = newTcb(stack, options);
-        tcb.localAddress = syn.destination;
-        tcb.localPort = syn.destinationPort;
-        tcb.remoteAddress = syn.source;
-        tcb.remotePort = syn.sourcePort;
+        this(stack, null, listener, newTcb(stack, options, syn.destination, syn.destinationPort, syn.source, syn.sourcePort));
         tcb.passiveOpen = true;
-        tcb.congestionAlgorithm = options.congestionControl();
-        tcb.noDelay = options.noDelay();
-        handshake = new Handshake(this);
-        receiver = new Receiver(this);
-        sender = new Sender(this);
-        retransmitTimer = new RetransmitTimer(this);
-        recovery = new LossRecovery(this);
-        persistTimer = new PersistTimer(this);
-        keepAlive = new KeepAliveTimer(this);
         keepAlive.configure(options, 0);
-        tuning = new BufferTuning(this);
     }
 
-    private static Tcb newTcb(TcpStack stack, StreamOptions options) {
+    /** A new connection's state: its 4-tuple, its buffers as the options ask, the options it keeps. */
+    private static Tcb newTcb(TcpStack stack, StreamOptions options, int localAddress, int localPort, int remoteAddress,
+            int remotePort) {
         // AUTOMATIC: Linux's initial tcp_wmem / tcp_rmem, then tuned (BufferTuning)
         int send = options.sendBuffer() == StreamOptions.AUTOMATIC ? StreamOptions.DEFAULTS.sendBuffer() : options.sendBuffer();
         int receive = options.receiveBuffer() == StreamOptions.AUTOMATIC ? StreamOptions.DEFAULTS.receiveBuffer()
@@ -206,6 +182,12 @@ final class TcpConnection implements StreamConnection {
         tcb.sendAutoTune = options.sendBuffer() == StreamOptions.AUTOMATIC;
         tcb.receiveAutoTune = options.receiveBuffer() == StreamOptions.AUTOMATIC;
         tcb.sendBufferInitial = send;
+        tcb.localAddress = localAddress;
+        tcb.localPort = localPort;
+        tcb.remoteAddress = remoteAddress;
+        tcb.remotePort = remotePort;
+        tcb.congestionAlgorithm = options.congestionControl();
+        tcb.noDelay = options.noDelay();
         return tcb;
     }
 
