@@ -1,10 +1,15 @@
 package dev.strata.ipv4;
 
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.osgi.framework.Constants;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -69,6 +74,9 @@ public final class Ipv4Layer implements EtherTypeHandler, Ipv4Output, Statistics
 
     /** Demultiplexer by protocol number; replaced whole, never changed in place. */
     private volatile IpProtocolHandler[] handlers = new IpProtocolHandler[256];
+    /** Every handler bound, by protocol (guarded by this); {@link #handlers} holds the chosen ones. */
+    private final Map<Integer, List<Bound>> bound = new HashMap<>();
+    private long bindings;
     /** Interfaces that are up, for "is this one of our addresses" without a lock. */
     private volatile NetworkInterface[] upInterfaces = new NetworkInterface[0];
 
@@ -111,10 +119,11 @@ public final class Ipv4Layer implements EtherTypeHandler, Ipv4Output, Statistics
         if (protocol < 0) {
             return;
         }
+        Object ranking = properties.get(Constants.SERVICE_RANKING);
         synchronized (this) {
-            IpProtocolHandler[] next = handlers.clone();
-            next[protocol] = handler;
-            handlers = next;
+            bound.computeIfAbsent(protocol, p -> new ArrayList<>())
+                    .add(new Bound(handler, ranking instanceof Integer r ? r : 0, bindings++));
+            choose(protocol);
         }
     }
 
@@ -124,12 +133,34 @@ public final class Ipv4Layer implements EtherTypeHandler, Ipv4Output, Statistics
             return;
         }
         synchronized (this) {
-            if (handlers[protocol] == handler) {
-                IpProtocolHandler[] next = handlers.clone();
-                next[protocol] = null;
-                handlers = next;
+            List<Bound> list = bound.get(protocol);
+            if (list != null) {
+                list.removeIf(b -> b.handler() == handler);
             }
+            choose(protocol);
         }
+    }
+
+    /**
+     * The handler of {@code protocol} datagrams: of those bound, the highest service ranking, the
+     * last bound among equals (a replacement takes over at once). A stand-in with a low ranking
+     * (the socket layer's, while a TCP bundle is updated) serves only while nothing better is there.
+     */
+    private void choose(int protocol) {
+        List<Bound> list = bound.get(protocol);
+        IpProtocolHandler best = null;
+        if (list != null && !list.isEmpty()) {
+            best = list.stream().max(Comparator.comparingInt(Bound::ranking).thenComparingLong(Bound::order)).get().handler();
+        }
+        if (handlers[protocol] != best) {
+            IpProtocolHandler[] next = handlers.clone();
+            next[protocol] = best;
+            handlers = next;
+        }
+    }
+
+    /** A bound handler, its service ranking and when it was bound. */
+    private record Bound(IpProtocolHandler handler, int ranking, long order) {
     }
 
     private static int protocolOf(Map<String, Object> properties) {

@@ -287,6 +287,29 @@ class Ipv4ReceiveTest {
     }
 
     @Test
+    void theHighestRankedHandlerServesAndALowRankedStandInTakesOverWhenItLeaves() {
+        Fakes.RecordingHandler standIn = new Fakes.RecordingHandler();
+        Fakes.RecordingHandler replacement = new Fakes.RecordingHandler();
+        stack.layer.bindHandler(standIn, Map.of(IpProtocol.PROPERTY, IpProtocol.ICMP,
+                org.osgi.framework.Constants.SERVICE_RANKING, Integer.MIN_VALUE));
+        stack.receive(echoRequest());
+        assertEquals(1, stack.handler.delivered.size(), "the handler of ranking 0 serves, not the stand-in bound later");
+        stack.layer.unbindHandler(stack.handler, Map.of(IpProtocol.PROPERTY, IpProtocol.ICMP));
+        stack.receive(echoRequest());
+        assertEquals(1, standIn.delivered.size(), "the stand-in at once: no datagram meets an empty slot");
+        assertEquals(0, stack.count(IpCounter.InUnknownProtos));
+        stack.layer.bindHandler(replacement, Map.of(IpProtocol.PROPERTY, IpProtocol.ICMP));
+        stack.receive(echoRequest());
+        assertEquals(1, replacement.delivered.size(), "a new handler takes over from the stand-in");
+        stack.layer.unbindHandler(standIn, Map.of(IpProtocol.PROPERTY, IpProtocol.ICMP));
+        stack.receive(echoRequest());
+        assertEquals(2, replacement.delivered.size());
+        stack.layer.unbindHandler(replacement, Map.of(IpProtocol.PROPERTY, IpProtocol.ICMP));
+        stack.receive(echoRequest());
+        assertEquals(1, stack.count(IpCounter.InUnknownProtos), "none bound: protocol unreachable as before");
+    }
+
+    @Test
     void receiveOfUnfragmentedDatagramAllocatesNothing() {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         stack.handler.record = false;

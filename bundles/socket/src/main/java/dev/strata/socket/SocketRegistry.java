@@ -3,6 +3,7 @@ package dev.strata.socket;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -15,6 +16,9 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -24,6 +28,9 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 import dev.strata.api.buffer.BufferPool;
+import dev.strata.api.buffer.PacketBuffer;
+import dev.strata.api.ipv4.IpProtocol;
+import dev.strata.api.ipv4.IpProtocolHandler;
 import dev.strata.api.socket.SocketError;
 import dev.strata.api.socket.SocketInfo;
 import dev.strata.api.stats.Counters;
@@ -76,6 +83,9 @@ public class SocketRegistry implements StatisticsProvider, StreamHandover {
     private volatile DatagramProtocol udp;
     private volatile StreamProtocol tcp;
     private final ExecutorService completions;
+    private BundleContext context;
+    /** While a TCP handover is pending: the handler that drops TCP segments instead of IPv4's protocol unreachable. */
+    private ServiceRegistration<IpProtocolHandler> gapHandler;
     /** Connections deposited by a transport that left, by protocol, until its successor withdraws them. */
     private final Map<String, List<Deposit>> deposits = new HashMap<>();
     /** Ends, after {@link #HANDOVER_GRACE_MILLIS}, what no successor took; started on first use. */
@@ -86,7 +96,13 @@ public class SocketRegistry implements StatisticsProvider, StreamHandover {
     });
 
     @Activate
-    public SocketRegistry(@Reference(name = "pool") BufferPool pool) {
+    public SocketRegistry(@Reference(name = "pool") BufferPool pool, BundleContext context) {
+        this(pool);
+        this.context = context;
+    }
+
+    /** Without a framework (tests): no protocol handler is registered during a handover. */
+    SocketRegistry(BufferPool pool) {
         this.pool = pool;
         ThreadPoolExecutor executor = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), task -> {
             Thread thread = new Thread(task, "strata-socket-async");
@@ -107,6 +123,7 @@ public class SocketRegistry implements StatisticsProvider, StreamHandover {
         }
         completions.shutdown();
         handoverTimer.shutdownNow();
+        closeGap();
     }
 
     // ---- the handover of connections across an update of TCP (SPEC section 4) -----------------
@@ -116,6 +133,7 @@ public class SocketRegistry implements StatisticsProvider, StreamHandover {
         synchronized (deposits) {
             deposits.put(protocol, List.copyOf(connections));
         }
+
         after(handoverGraceMillis, () -> expire(protocol, connections));
     }
 
@@ -150,6 +168,58 @@ public class SocketRegistry implements StatisticsProvider, StreamHandover {
     /** For tests: a shorter grace period. */
     void handoverGraceMillis(long millis) {
         handoverGraceMillis = millis;
+    }
+
+    /**
+     * Between the leaving TCP's stop and its successor's start, segments of the connections being
+     * handed over still arrive: IPv4, with no TCP handler, would answer "protocol unreachable",
+     * which RFC 1122 4.2.3.9 lets a peer take as a hard error and abort the connection. So while
+     * a TCP runs, a stand-in handler for protocol 6 is registered with the lowest service ranking:
+     * IPv4 serves TCP's own handler, and falls back to the stand-in the moment TCP's leaves. The
+     * stand-in drops (the peer retransmits); it goes when a handover's grace passes without a
+     * successor, and protocol unreachable answers again.
+     */
+    private void openGap() {
+        BundleContext bc = context;
+        if (bc == null) {
+            return;
+        }
+        synchronized (deposits) {
+            if (gapHandler != null) {
+                return;
+            }
+            Hashtable<String, Object> properties = new Hashtable<>();
+            properties.put(IpProtocol.PROPERTY, IpProtocol.TCP);
+            properties.put(Constants.SERVICE_RANKING, Integer.MIN_VALUE);
+            properties.put(Constants.SERVICE_DESCRIPTION, "drops TCP segments while a TCP bundle is updated");
+            try {
+                gapHandler = bc.registerService(IpProtocolHandler.class, new IpProtocolHandler() {
+                    @Override
+                    public void receive(PacketBuffer packet) {
+                        counters.increment(SocketStatistic.HANDOVER_DROPS);
+                        packet.release();
+                    }
+                }, properties);
+            } catch (IllegalStateException stopping) {
+                gapHandler = null;
+            }
+        }
+    }
+
+    /** The successor's TCP is here (or none comes): the stand-in goes. */
+    private void closeGap() {
+        ServiceRegistration<IpProtocolHandler> registration;
+        synchronized (deposits) {
+            registration = gapHandler;
+            gapHandler = null;
+        }
+        if (registration != null) {
+            try {
+                registration.unregister();
+            } catch (IllegalStateException alreadyGone) {
+                // the bundle stopped first
+            }
+        }
     }
 
     /** Runs {@code task} after {@code millis} on the handover thread (never on a stack thread). */
@@ -206,6 +276,7 @@ public class SocketRegistry implements StatisticsProvider, StreamHandover {
             policyOption = ReferencePolicyOption.GREEDY, target = "(" + DatagramProtocol.PROPERTY + "=tcp)")
     void bindTcp(StreamProtocol protocol) {
         tcp = protocol;
+        openGap(); // the stand-in for the moment this TCP leaves (an update)
         for (StrataSocket socket : sockets) {
             if (socket instanceof TcpSocketBase stream) {
                 stream.transportArrived(protocol);
@@ -213,10 +284,15 @@ public class SocketRegistry implements StatisticsProvider, StreamHandover {
         }
     }
 
-    /** TCP leaves: its listeners and connections go with it; connected sockets see ECONNRESET. */
+    /** TCP leaves: its listeners go with it; connected sockets wait for a successor (the handover). */
     void unbindTcp(StreamProtocol protocol) {
         if (tcp == protocol) {
             tcp = null;
+            after(handoverGraceMillis, () -> {
+                if (tcp == null) {
+                    closeGap(); // no successor: TCP stopped for good, protocol unreachable again
+                }
+            });
         }
         for (StrataSocket socket : sockets) {
             if (socket instanceof TcpSocketBase stream) {

@@ -27,7 +27,12 @@ enum SocketStatistic {
     /** Connected sockets whose connection a successor of their TCP bundle took over (SPEC section 4). */
     HANDED_OVER("HandedOver"),
     /** Connected sockets whose TCP left and no successor took their connection within the grace period. */
-    HANDOVER_EXPIRED("HandoverExpired");
+    HANDOVER_EXPIRED("HandoverExpired"),
+    /**
+     * TCP segments dropped silently between a TCP bundle's stop and its successor's start: ICMP
+     * protocol unreachable would be a hard error to a peer (RFC 1122 4.2.3.9), which retransmits instead.
+     */
+    HANDOVER_DROPS("HandoverDrops");
 
     private final String label;
 

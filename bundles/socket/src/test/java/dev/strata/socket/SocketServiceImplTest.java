@@ -113,6 +113,6 @@ class SocketServiceImplTest {
         assertEquals(1L, counters.get("Closed"));
         assertEquals(List.of("Opened", "Closed", "ClosedWithOwner", "Rebound", "RebindFailed", "RcvbufErrors", "ClosedDrops",
                 "ErrorsReported", "Accepted", "ListenOverflows", "TransportLost",
-                "HandedOver", "HandoverExpired"), List.copyOf(counters.keySet()));
+                "HandedOver", "HandoverExpired", "HandoverDrops"), List.copyOf(counters.keySet()));
     }
 }
