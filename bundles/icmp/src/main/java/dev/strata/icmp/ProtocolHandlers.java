@@ -12,15 +12,19 @@ import dev.strata.api.service.ServiceProperties;
 /**
  * The transports ICMP delivers errors to (RFC 1122 3.2.2.1), by protocol number: an array
  * of 256 for the receive path, rebuilt under a lock as services come and go. When two
- * handlers claim one protocol, the one bound last wins and the other takes over if it goes.
+ * handlers claim one protocol, the one of the highest service ranking serves (the last bound among
+ * equals), as IPv4 chooses (Ipv4Layer), and another takes over if it goes: the socket layer's
+ * lowest-ranked stand-in for TCP never takes TCP's errors while TCP runs.
  */
 final class ProtocolHandlers {
 
     private final AtomicReferenceArray<IpProtocolHandler> byProtocol = new AtomicReferenceArray<>(256);
     private final List<Binding> bindings = new ArrayList<>();
 
-    private record Binding(int protocol, IpProtocolHandler handler) {
+    private record Binding(int protocol, IpProtocolHandler handler, int ranking, long order) {
     }
+
+    private long bound;
 
     IpProtocolHandler get(int protocol) {
         return byProtocol.get(protocol & 0xff);
@@ -31,9 +35,10 @@ final class ProtocolHandlers {
         if (protocol < 0) {
             return;
         }
+        Object ranking = properties.get(org.osgi.framework.Constants.SERVICE_RANKING);
         synchronized (bindings) {
-            bindings.add(new Binding(protocol, handler));
-            byProtocol.set(protocol, handler);
+            bindings.add(new Binding(protocol, handler, ranking instanceof Integer r ? r : 0, bound++));
+            byProtocol.set(protocol, best(protocol));
         }
     }
 
@@ -42,19 +47,22 @@ final class ProtocolHandlers {
             bindings.removeIf(b -> b.handler == handler);
             for (int p = 0; p < 256; p++) {
                 if (byProtocol.get(p) == handler) {
-                    byProtocol.set(p, latest(p));
+                    byProtocol.set(p, best(p));
                 }
             }
         }
     }
 
-    private IpProtocolHandler latest(int protocol) {
-        for (int i = bindings.size() - 1; i >= 0; i--) {
-            if (bindings.get(i).protocol == protocol) {
-                return bindings.get(i).handler;
+    /** Of the handlers bound for {@code protocol}: the highest ranking, then the last bound; null when none. */
+    private IpProtocolHandler best(int protocol) {
+        Binding best = null;
+        for (Binding b : bindings) {
+            if (b.protocol == protocol && (best == null || b.ranking > best.ranking
+                    || b.ranking == best.ranking && b.order > best.order)) {
+                best = b;
             }
         }
-        return null;
+        return best == null ? null : best.handler;
     }
 
     /** The {@value IpProtocol#PROPERTY} property as 0 to 255, or -1 when missing or malformed. */
