@@ -25,6 +25,7 @@ import dev.strata.api.icmp.EchoSession;
 import dev.strata.api.icmp.IcmpErrors;
 import dev.strata.api.ipv4.IpProtocol;
 import dev.strata.api.ipv4.IpProtocolHandler;
+import dev.strata.api.ipv4.IpProtocolHandlers;
 import dev.strata.api.ipv4.Ipv4Address;
 import dev.strata.api.ipv4.Ipv4Header;
 import dev.strata.api.ipv4.Ipv4Output;
@@ -72,7 +73,7 @@ public final class IcmpLayer implements IpProtocolHandler, EchoService, IcmpErro
     private final Scheduler scheduler;
     private final EchoSessions sessions;
     private final ErrorSender errors;
-    private final ProtocolHandlers handlers = new ProtocolHandlers();
+    private final IpProtocolHandlers handlers = new IpProtocolHandlers();
     private volatile boolean echoIgnoreBroadcasts;
 
     @Activate
@@ -138,7 +139,7 @@ public final class IcmpLayer implements IpProtocolHandler, EchoService, IcmpErro
     }
 
     void unbindHandler(IpProtocolHandler handler, Map<String, Object> properties) {
-        handlers.unbind(handler, properties);
+        handlers.unbind(handler);
     }
 
     // ---- IpProtocolHandler ------------------------------------------------------------------

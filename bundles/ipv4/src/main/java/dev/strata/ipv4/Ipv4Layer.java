@@ -1,15 +1,10 @@
 package dev.strata.ipv4;
 
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.osgi.framework.Constants;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -26,6 +21,7 @@ import dev.strata.api.icmp.IcmpErrors;
 import dev.strata.api.ipv4.InternetChecksum;
 import dev.strata.api.ipv4.IpProtocol;
 import dev.strata.api.ipv4.IpProtocolHandler;
+import dev.strata.api.ipv4.IpProtocolHandlers;
 import dev.strata.api.ipv4.Ipv4Address;
 import dev.strata.api.ipv4.Ipv4Header;
 import dev.strata.api.ipv4.Ipv4Output;
@@ -35,7 +31,6 @@ import dev.strata.api.ipv4.SendResult;
 import dev.strata.api.neighbour.NeighbourService;
 import dev.strata.api.netif.InterfaceListener;
 import dev.strata.api.netif.NetworkInterface;
-import dev.strata.api.service.ServiceProperties;
 import dev.strata.api.stats.Counters;
 import dev.strata.api.stats.StatisticsProvider;
 import dev.strata.api.time.Scheduler;
@@ -48,7 +43,8 @@ import dev.strata.api.time.Scheduler;
  *
  * <p>The receive path of an unfragmented datagram allocates nothing: the validation reads
  * the buffer in place, the local addresses are a cached array, and the demultiplexer is a
- * 256-slot array replaced (copy on write) when handlers come and go.
+ * 256-slot array read without locking ({@link IpProtocolHandlers}: the highest service ranking
+ * serves a protocol).
  */
 @Component(service = {EtherTypeHandler.class, Ipv4Output.class, StatisticsProvider.class, InterfaceListener.class},
         property = EtherType.PROPERTY + ":Integer=2048")
@@ -73,10 +69,8 @@ public final class Ipv4Layer implements EtherTypeHandler, Ipv4Output, Statistics
     private final AtomicInteger identification = new AtomicInteger(ThreadLocalRandom.current().nextInt(0x10000));
 
     /** Demultiplexer by protocol number; replaced whole, never changed in place. */
-    private volatile IpProtocolHandler[] handlers = new IpProtocolHandler[256];
-    /** Every handler bound, by protocol (guarded by this); {@link #handlers} holds the chosen ones. */
-    private final Map<Integer, List<Bound>> bound = new HashMap<>();
-    private long bindings;
+    /** The transports by protocol number: the highest service ranking serves (IpProtocolHandlers). */
+    private final IpProtocolHandlers handlers = new IpProtocolHandlers();
     /** Interfaces that are up, for "is this one of our addresses" without a lock. */
     private volatile NetworkInterface[] upInterfaces = new NetworkInterface[0];
 
@@ -115,56 +109,11 @@ public final class Ipv4Layer implements EtherTypeHandler, Ipv4Output, Statistics
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             target = "(" + IpProtocol.PROPERTY + "=*)")
     void bindHandler(IpProtocolHandler handler, Map<String, Object> properties) {
-        int protocol = protocolOf(properties);
-        if (protocol < 0) {
-            return;
-        }
-        Object ranking = properties.get(Constants.SERVICE_RANKING);
-        synchronized (this) {
-            bound.computeIfAbsent(protocol, p -> new ArrayList<>())
-                    .add(new Bound(handler, ranking instanceof Integer r ? r : 0, bindings++));
-            choose(protocol);
-        }
+        handlers.bind(handler, properties);
     }
 
     void unbindHandler(IpProtocolHandler handler, Map<String, Object> properties) {
-        int protocol = protocolOf(properties);
-        if (protocol < 0) {
-            return;
-        }
-        synchronized (this) {
-            List<Bound> list = bound.get(protocol);
-            if (list != null) {
-                list.removeIf(b -> b.handler() == handler);
-            }
-            choose(protocol);
-        }
-    }
-
-    /**
-     * The handler of {@code protocol} datagrams: of those bound, the highest service ranking, the
-     * last bound among equals (a replacement takes over at once). A stand-in with a low ranking
-     * (the socket layer's, while a TCP bundle is updated) serves only while nothing better is there.
-     */
-    private void choose(int protocol) {
-        List<Bound> list = bound.get(protocol);
-        IpProtocolHandler best = null;
-        if (list != null && !list.isEmpty()) {
-            best = list.stream().max(Comparator.comparingInt(Bound::ranking).thenComparingLong(Bound::order)).get().handler();
-        }
-        if (handlers[protocol] != best) {
-            IpProtocolHandler[] next = handlers.clone();
-            next[protocol] = best;
-            handlers = next;
-        }
-    }
-
-    /** A bound handler, its service ranking and when it was bound. */
-    private record Bound(IpProtocolHandler handler, int ranking, long order) {
-    }
-
-    private static int protocolOf(Map<String, Object> properties) {
-        return ServiceProperties.intInRange(properties, IpProtocol.PROPERTY, 255);
+        handlers.unbind(handler);
     }
 
     // ---- interfaces ---------------------------------------------------------------------
@@ -292,7 +241,7 @@ public final class Ipv4Layer implements EtherTypeHandler, Ipv4Output, Statistics
     private void deliver(PacketBuffer packet) {
         int header = packet.networkOffset();
         int protocol = Ipv4Header.protocol(packet, header);
-        IpProtocolHandler handler = handlers[protocol];
+        IpProtocolHandler handler = handlers.get(protocol);
         if (handler != null) {
             counters.increment(IpCounter.InDelivers);
             try {
