@@ -69,6 +69,9 @@ public class HttpBenchIT {
 
     @BeforeClass
     public static void startBothServers() throws Exception {
+        // a benchmark, not a test: three rounds of 10 s wrk runs against two servers, minutes of full
+        // load every build need not pay for; it asserts nothing about speed, docs/PERFORMANCE.md records
+        // what it prints. HttpRealPeerIT runs the same wrk and ab against Strata in every build.
         assumeTrue("opt-in: -D" + ENABLE + "=true", Boolean.getBoolean(ENABLE));
         Prerequisites.kernel();
         Path work = Path.of(System.getProperty("strata.it.dir", "target/it")).resolve("http-bench").toAbsolutePath();

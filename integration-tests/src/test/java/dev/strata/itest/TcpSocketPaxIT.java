@@ -168,14 +168,9 @@ public class TcpSocketPaxIT {
     /** Client shuts down writing: the server reads the data then -1, still writes, the client reads it then -1. */
     @Test
     public void c_halfCloseLetsTheServerAnswerAfterTheClientsFin() throws Exception {
-        SocketService sockets = await(SocketService.class);
-        ListeningSocket listening = listen(sockets, 4);
-        StreamSocket client = open(sockets);
-        client.connect(new InetSocketAddress(loopback(), listening.localAddress().getPort()), 5000);
-        StreamSocket server = listening.accept();
-        closeAtEnd.add(server);
-        client.setOption(StrataSocketOptions.SO_RCVTIMEO, 5000);
-        server.setOption(StrataSocketOptions.SO_RCVTIMEO, 5000);
+        Connection pair = connectedPair(await(SocketService.class), 5000);
+        StreamSocket client = pair.client();
+        StreamSocket server = pair.server();
 
         client.write(ByteBuffer.wrap("question".getBytes(StandardCharsets.US_ASCII)));
         client.shutdown(NetSocket.Shutdown.WRITE);
@@ -202,13 +197,9 @@ public class TcpSocketPaxIT {
     @Test
     public void g_stoppingUdpLeavesTcpConnectionsUntouched() throws Exception {
         SocketService sockets = await(SocketService.class);
-        ListeningSocket listening = listen(sockets, 4);
-        StreamSocket client = open(sockets);
-        client.connect(new InetSocketAddress(loopback(), listening.localAddress().getPort()), 5000);
-        StreamSocket server = listening.accept();
-        closeAtEnd.add(server);
-        client.setOption(StrataSocketOptions.SO_RCVTIMEO, 5000);
-        server.setOption(StrataSocketOptions.SO_RCVTIMEO, 5000);
+        Connection pair = connectedPair(sockets, 5000);
+        StreamSocket client = pair.client();
+        StreamSocket server = pair.server();
         Bundle udp = installedBundle("dev.strata.udp");
         try {
             exchange(client, server, "before");
@@ -514,14 +505,9 @@ public class TcpSocketPaxIT {
      */
     @Test
     public void h_anUpdateOfTcpKeepsOpenConnectionsWithEveryByte() throws Exception {
-        SocketService sockets = await(SocketService.class);
-        ListeningSocket listening = listen(sockets, 4);
-        StreamSocket client = open(sockets);
-        client.connect(new InetSocketAddress(loopback(), listening.localAddress().getPort()), 5000);
-        StreamSocket server = listening.accept();
-        closeAtEnd.add(server);
-        server.setOption(StrataSocketOptions.SO_RCVTIMEO, 20_000);
-        client.setOption(StrataSocketOptions.SO_RCVTIMEO, 20_000);
+        Connection pair = connectedPair(await(SocketService.class), 20_000);
+        StreamSocket client = pair.client();
+        StreamSocket server = pair.server();
         byte[] data = new byte[8 << 20];
         new Random(4).nextBytes(data);
         Future<Object> writer = threads.submit(() -> {
@@ -576,6 +562,22 @@ public class TcpSocketPaxIT {
         } catch (NetSocketException expected) {
             return expected.error();
         }
+    }
+
+    /** A client connected to a listener on 127.0.0.1, and the accepted end. */
+    private record Connection(StreamSocket client, StreamSocket server) {
+    }
+
+    /** A connection over the loopback, both ends reading with SO_RCVTIMEO {@code receiveTimeoutMillis}. */
+    private Connection connectedPair(SocketService sockets, int receiveTimeoutMillis) throws Exception {
+        ListeningSocket listening = listen(sockets, 4);
+        StreamSocket client = open(sockets);
+        client.connect(new InetSocketAddress(loopback(), listening.localAddress().getPort()), 5000);
+        StreamSocket server = listening.accept();
+        closeAtEnd.add(server);
+        client.setOption(StrataSocketOptions.SO_RCVTIMEO, receiveTimeoutMillis);
+        server.setOption(StrataSocketOptions.SO_RCVTIMEO, receiveTimeoutMillis);
+        return new Connection(client, server);
     }
 
     private ListeningSocket listen(SocketService sockets, int backlog) throws Exception {

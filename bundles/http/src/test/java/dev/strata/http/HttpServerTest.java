@@ -42,10 +42,20 @@ class HttpServerTest {
     }
 
     private HttpServer start(HttpLimits limits) throws InterruptedException {
-        server = new HttpServer(sockets, new HttpServer.Settings(new InetSocketAddress("0.0.0.0", PORT), limits, 1000),
-                nanos::get, System::currentTimeMillis);
+        return start(new HttpServer.Settings(new InetSocketAddress("0.0.0.0", PORT), limits, 1000));
+    }
+
+    /** A server with {@code settings} on the test's clock, listening. */
+    private HttpServer start(HttpServer.Settings settings) throws InterruptedException {
+        server = new HttpServer(sockets, settings, nanos::get, System::currentTimeMillis);
         eventually(() -> sockets.listener(PORT) != null, "the server listening");
         return server;
+    }
+
+    /** Settings on the test's port with the default limits. */
+    private static HttpServer.Settings settings(long idleTimeoutMillis, int maxConnections, int workerThreads) {
+        return new HttpServer.Settings(new InetSocketAddress("0.0.0.0", PORT), HttpLimits.DEFAULT, idleTimeoutMillis,
+                maxConnections, workerThreads);
     }
 
     private HttpServer start() throws InterruptedException {
@@ -386,9 +396,7 @@ class HttpServerTest {
 
     @Test
     void aKeepAliveConnectionIdleForASecondHoldsNoBufferAndServesTheNextRequest() throws Exception {
-        server = new HttpServer(sockets, new HttpServer.Settings(new InetSocketAddress("0.0.0.0", PORT),
-                HttpLimits.DEFAULT, 60_000), nanos::get, System::currentTimeMillis);
-        eventually(() -> sockets.listener(PORT) != null, "the server listening");
+        start(settings(60_000, 10_000, 16));
         server.addHandler(hello("k"), Map.of(HttpHandler.PATH, "/"));
         Reader r = new Reader(connect());
         r.peer.peerWrite(ascii("POST /a HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\n\r\nabc"));
@@ -406,9 +414,7 @@ class HttpServerTest {
 
     @Test
     void aboveMaxConnectionsNewOnesWaitInTheAcceptQueueUntilOneCloses() throws Exception {
-        server = new HttpServer(sockets, new HttpServer.Settings(new InetSocketAddress("0.0.0.0", PORT),
-                HttpLimits.DEFAULT, 60_000, 2), nanos::get, System::currentTimeMillis);
-        eventually(() -> sockets.listener(PORT) != null, "the server listening");
+        start(settings(60_000, 2, 16));
         server.addHandler(hello("m"), Map.of(HttpHandler.PATH, "/"));
         Reader a = new Reader(connect());
         Reader b = new Reader(connect());
@@ -529,9 +535,7 @@ class HttpServerTest {
 
     @Test
     void whenEveryWorkerIsBusyAndTheQueueFullTheClientGets503() throws Exception {
-        server = new HttpServer(sockets, new HttpServer.Settings(new InetSocketAddress("0.0.0.0", PORT),
-                HttpLimits.DEFAULT, 60_000, 10_000, 1), nanos::get, System::currentTimeMillis);
-        eventually(() -> sockets.listener(PORT) != null, "the server listening");
+        start(settings(60_000, 10_000, 1));
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
         server.addHandler((request, response) -> {
             release.await();
